@@ -1,0 +1,3 @@
+"""Repository-root conftest: gives the test suite pytest's ``pytester`` fixture."""
+
+pytest_plugins = ["pytester"]

@@ -1,0 +1,60 @@
+"""pytest-fim: test code built on Mistral's fill-in-the-middle completion API.
+
+The public names are resolved lazily: pytest imports this package before
+its plugin module, and a suite that never uses pytest-fim must not pay for
+importing pydantic and deepdiff at start-up.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pytest_fim.models import (
+        AssistantMessage,
+        ChatCompletionChoice,
+        ContentChunk,
+        FIMCompletionResponse,
+        FunctionCall,
+        ToolCall,
+        UsageInfo,
+    )
+    from pytest_fim.factory import FIMResponseFactory, estimate_tokens, make_fim_response
+    from pytest_fim.problems import FIMAssertionError, Problem
+    from pytest_fim.validate import assert_valid_fim_response, validate_fim_response
+
+#: Where each public name lives; read on first access.
+_EXPORTS: dict[str, str] = {
+    "AssistantMessage": "pytest_fim.models",
+    "ChatCompletionChoice": "pytest_fim.models",
+    "ContentChunk": "pytest_fim.models",
+    "FIMCompletionResponse": "pytest_fim.models",
+    "FunctionCall": "pytest_fim.models",
+    "ToolCall": "pytest_fim.models",
+    "UsageInfo": "pytest_fim.models",
+    "FIMAssertionError": "pytest_fim.problems",
+    "Problem": "pytest_fim.problems",
+    "assert_valid_fim_response": "pytest_fim.validate",
+    "validate_fim_response": "pytest_fim.validate",
+    "make_fim_response": "pytest_fim.factory",
+    "estimate_tokens": "pytest_fim.factory",
+    "FIMResponseFactory": "pytest_fim.factory",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pytest_fim' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

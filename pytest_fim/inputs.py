@@ -1,0 +1,125 @@
+"""Anything a user hands us, turned into plain JSON-like data, in one place.
+
+Every public function of pytest-fim accepts the same kinds of input:
+
+- a mapping (a ``dict`` parsed from JSON, say);
+- JSON text as ``str``, ``bytes`` or ``bytearray``;
+- a pydantic model: ours, the Mistral SDK's (1.x ``mistralai.models``,
+  2.x/3.x ``mistralai.client.models``) or any other;
+- an ``httpx`` or ``httpx2`` ``Response``;
+- a :class:`pathlib.Path` to a JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
+
+__all__ = ["ACCEPTED_KINDS", "to_data", "parse_json"]
+
+#: How the accepted kinds are named in a ``TypeError``.
+ACCEPTED_KINDS = (
+    "a mapping, JSON text (str or bytes), a pydantic model (pytest-fim's or the "
+    "Mistral SDK's), an httpx/httpx2 Response or a pathlib.Path to a JSON file"
+)
+
+
+def to_data(obj: object, *, what: str = "response") -> Any:
+    """Return ``obj`` as JSON-like data (dicts, lists, str, int, float, bool, None).
+
+    ``what`` names the argument in messages ("response", "expected").
+    Raises :class:`FIMAssertionError` when text or a file is not valid JSON
+    (that is a bad response, not a bad argument), ``TypeError`` naming the
+    accepted kinds for any other type, and ``ValueError`` for a path that
+    cannot be read.
+    """
+    if isinstance(obj, Mapping):
+        return obj if isinstance(obj, dict) else dict(obj)
+    if isinstance(obj, (str, bytes, bytearray, memoryview)):
+        return parse_json(obj, what=what)
+    if isinstance(obj, Path):
+        return parse_json(_read_file(obj, what), what=f"{what} file {str(obj)!r}")
+    dumped = _dump_model(obj)
+    if dumped is not _NOT_A_MODEL:
+        return dumped
+    if _is_http_response(obj):
+        return parse_json(_read_http_body(obj, what), what=f"{what} body")
+    raise TypeError(
+        f"cannot read a FIM {what} from {type(obj).__module__}.{type(obj).__qualname__} "
+        f"{shorten(obj, 60)}; expected {ACCEPTED_KINDS}"
+    )
+
+
+def parse_json(text: str | bytes | bytearray | memoryview, *, what: str = "response") -> Any:
+    """Parse JSON text; a syntax error, bad UTF-8 or runaway nesting is a
+    :class:`FIMAssertionError` that shows what was received."""
+    if not isinstance(text, str):
+        raw = bytes(text)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _bad(what, f"not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 4]!r})",
+                       raw) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = ""
+        if text.lstrip().startswith(("data:", "event:", ":")):
+            hint = " (this looks like a server-sent event stream: use assert_valid_fim_stream)"
+        raise _bad(what, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                   f"{hint}", text) from None
+    except RecursionError:
+        raise _bad(what, "JSON nested too deeply to read", text) from None
+
+
+def _bad(what: str, reason: str, received: object) -> FIMAssertionError:
+    return FIMAssertionError(f"invalid FIM {what}: {reason}",
+                             [Problem("", f"received {describe(received)}: {shorten(received)}")])
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read the FIM {what} file {str(path)!r}: "
+                         f"{exc.strerror or exc}") from None
+
+
+_NOT_A_MODEL = object()
+
+
+def _dump_model(obj: object) -> Any:
+    """Dump a pydantic v2 (or v1) model to JSON-like data, or return the marker."""
+    dump = getattr(type(obj), "model_dump", None)
+    if callable(dump) and hasattr(type(obj), "model_fields"):
+        try:
+            # exclude_unset keeps a hand-built model as its author wrote it: a
+            # field never given stays absent instead of turning into null.
+            return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+        except Exception:  # e.g. a field that JSON mode cannot serialise
+            return obj.model_dump(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+    legacy = getattr(type(obj), "dict", None)
+    if callable(legacy) and hasattr(type(obj), "__fields__") and hasattr(obj, "__fields_set__"):
+        return obj.dict(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+    return _NOT_A_MODEL
+
+
+def _is_http_response(obj: object) -> bool:
+    module = type(obj).__module__ or ""
+    root = module.partition(".")[0]
+    return root in {"httpx", "httpx2"} and hasattr(obj, "read") and hasattr(obj, "status_code")
+
+
+def _read_http_body(response: Any, what: str) -> bytes:
+    try:
+        body = response.read()
+    except Exception as exc:  # a closed stream, say: a bad argument, not a bad response
+        raise ValueError(f"cannot read the body of the {what} {type(response).__name__}: "
+                         f"{exc}") from None
+    return bytes(body)

@@ -1,0 +1,154 @@
+"""pydantic models of the FIM completion response (the documented schema).
+
+The models follow the lenient profile: ``created`` and ``choices`` are
+optional and unknown extra fields are kept, because the API grows. Types are
+checked strictly (no ``"3"`` for ``3``, no ``True`` for ``1``): a test tool
+must not paper over what the wire carried. The stricter rules of the live
+API are checked by :mod:`pytest_fim.validate`, not encoded here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+__all__ = [
+    "FINISH_REASONS",
+    "AssistantMessage",
+    "ChatCompletionChoice",
+    "ContentChunk",
+    "FIMCompletionResponse",
+    "FunctionCall",
+    "ToolCall",
+    "UsageInfo",
+]
+
+#: The ``finish_reason`` values of a complete (non-streamed) response.
+FINISH_REASONS: tuple[str, ...] = ("stop", "length", "model_length", "error", "tool_calls")
+
+FinishReason = Literal["stop", "length", "model_length", "error", "tool_calls"]
+TokenCount = Annotated[int, Field(ge=0)]
+
+
+class _Model(BaseModel):
+    # strict: JSON types are checked as sent; extra="allow": newer fields are kept.
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+def _kind_of(value: Any) -> str | None:
+    """Tag a union member by the JSON kind of the value (see UNION_TAGS)."""
+    if isinstance(value, str):
+        return "<text>"
+    if isinstance(value, list):
+        return "<list>"
+    if isinstance(value, dict):
+        return "<object>"
+    return None
+
+
+#: Tags of the unions above. They appear in pydantic's error locations and
+#: are dropped when a location is turned into a path.
+UNION_TAGS = frozenset({"<text>", "<list>", "<object>"})
+
+
+class ContentChunk(_Model):
+    """One part of a message's content, e.g. ``{"type": "text", "text": "..."}``."""
+
+    type: str
+    text: str | None = None
+
+
+class UsageInfo(_Model):
+    """Token counts of a response; ``total_tokens`` = prompt + completion."""
+
+    prompt_tokens: TokenCount | None = None
+    completion_tokens: TokenCount | None = None
+    total_tokens: TokenCount | None = None
+    prompt_audio_seconds: int | float | None = None
+    service_tier: str | None = None
+
+
+class FunctionCall(_Model):
+    """The function a tool call invokes; ``arguments`` is JSON text or an object."""
+
+    name: str
+    arguments: Annotated[
+        Annotated[str, Tag("<text>")] | Annotated[dict[str, Any], Tag("<object>")],
+        Discriminator(_kind_of),
+    ]
+
+
+class ToolCall(_Model):
+    """A tool call in an assistant message."""
+
+    id: str | None = None
+    type: str | None = None
+    function: FunctionCall
+    index: int | None = None
+
+
+MessageContent = Annotated[
+    Annotated[str, Tag("<text>")] | Annotated[list[ContentChunk], Tag("<list>")],
+    Discriminator(_kind_of),
+]
+
+
+class AssistantMessage(_Model):
+    """The completion: ``content`` is text, a list of content chunks, or null."""
+
+    role: Literal["assistant"] = "assistant"
+    content: MessageContent | None = None
+    tool_calls: list[ToolCall] | None = None
+    prefix: bool = False
+
+    def text(self) -> str:
+        """Return the content as one string: text chunks joined, '' for null."""
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(chunk.text or "" for chunk in self.content if chunk.type == "text")
+
+
+class ChatCompletionChoice(_Model):
+    """One completion of a response, with why generation stopped."""
+
+    index: TokenCount
+    message: AssistantMessage | None = None
+    finish_reason: FinishReason
+    logprobs: Any = None
+    prompt_logprobs: Any = None
+    messages: list[Any] | None = None
+
+
+class FIMCompletionResponse(_Model):
+    """A response of ``POST /v1/fim/completions`` (the documented schema).
+
+    >>> r = FIMCompletionResponse.model_validate({
+    ...     "id": "447e3e0d457e42e98248b5d2ef52a2a3", "object": "chat.completion",
+    ...     "model": "codestral-latest",
+    ...     "usage": {"prompt_tokens": 8, "completion_tokens": 4, "total_tokens": 12},
+    ...     "choices": [{"index": 0, "finish_reason": "stop",
+    ...                  "message": {"role": "assistant", "content": "a + b"}}]})
+    >>> r.text()
+    'a + b'
+    """
+
+    id: str
+    object: str
+    model: str
+    usage: UsageInfo
+    created: int | None = None
+    choices: list[ChatCompletionChoice] | None = None
+
+    def text(self, choice: int = 0) -> str:
+        """Return the content of choice number ``choice`` as one string.
+
+        Raises ``IndexError`` when the response has no such choice.
+        """
+        for candidate in self.choices or ():
+            if candidate.index == choice:
+                return candidate.message.text() if candidate.message else ""
+        raise IndexError(f"the response has no choice with index {choice} "
+                         f"(it has {len(self.choices or ())} choices)")

@@ -1,0 +1,308 @@
+"""Validate a FIM completion response: every problem at once, path first.
+
+Two profiles (see DESIGN.md): *lenient*, the documented schema, and
+*strict*, what the live API sends today. Both check the semantic rules that
+a schema cannot express (usage arithmetic, choice indexes, tool calls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from pytest_fim import _settings
+from pytest_fim.inputs import to_data
+from pytest_fim.models import (
+    FINISH_REASONS,
+    UNION_TAGS,
+    AssistantMessage,
+    ChatCompletionChoice,
+    ContentChunk,
+    FIMCompletionResponse,
+    FunctionCall,
+    ToolCall,
+    UsageInfo,
+)
+from pytest_fim.paths import Path, format_path
+from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
+
+__all__ = ["assert_valid_fim_response", "resolve_strict", "validate_fim_response"]
+
+#: Largest ``created`` that still reads as Unix seconds (the year 2286).
+MAX_UNIX_SECONDS = 10**10
+_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
+_TOP_LEVEL_ORDER = {name: rank for rank, name in enumerate(FIMCompletionResponse.model_fields)}
+
+
+def resolve_strict(strict: bool | None) -> bool:
+    """Return the profile to use: ``strict`` if given, else the suite default.
+
+    Raises ``TypeError`` when ``strict`` is neither a bool nor None.
+    """
+    if strict is None:
+        return _settings.default_strict
+    if not isinstance(strict, bool):
+        raise TypeError(f"strict must be True, False or None (the suite default), "
+                        f"got {type(strict).__name__}: {shorten(strict)}")
+    return strict
+
+
+def validate_fim_response(response: object, *, strict: bool | None = None) -> list[Problem]:
+    """List every problem of a FIM completion response; [] when it is valid.
+
+    ``response`` is any input kind of :mod:`pytest_fim.inputs`. ``strict``
+    picks the profile (None: the suite's ``fim_strict`` default). Raises
+    ``TypeError`` for an unsupported input type; text that is not JSON is
+    reported as a problem, not raised.
+
+    >>> validate_fim_response({"id": "x", "object": "chat.completion",
+    ...                        "model": "codestral-latest", "usage": {}})
+    []
+    """
+    try:
+        _, problems = check_response(response, strict=strict)
+    except FIMAssertionError as exc:
+        return exc.problems or [Problem("", exc.summary)]
+    return problems
+
+
+def assert_valid_fim_response(
+    response: object, *, strict: bool | None = None
+) -> FIMCompletionResponse:
+    """Assert that ``response`` is a valid FIM completion response; return it parsed.
+
+    ``response`` is any input kind of :mod:`pytest_fim.inputs`; ``strict``
+    picks the profile (None: the suite default). Raises
+    :class:`~pytest_fim.FIMAssertionError` listing every problem, one per
+    line as ``path: what is wrong``, and ``TypeError`` for an unsupported
+    input type.
+
+    >>> r = assert_valid_fim_response({"id": "x", "object": "chat.completion",
+    ...     "model": "codestral-latest", "usage": {"prompt_tokens": 1,
+    ...     "completion_tokens": 2, "total_tokens": 3}})
+    >>> r.model
+    'codestral-latest'
+    """
+    use_strict = resolve_strict(strict)
+    model, problems = check_response(response, strict=use_strict)
+    if problems or model is None:
+        raise FIMAssertionError(summary_line(len(problems), use_strict), problems)
+    return model
+
+
+def summary_line(count: int, strict: bool, what: str = "FIM completion response") -> str:
+    """The first line of a validation failure."""
+    noun = "problem" if count == 1 else "problems"
+    profile = ", strict profile" if strict else ""
+    return f"invalid {what} ({count} {noun}{profile}):"
+
+
+def check_response(
+    response: object, *, strict: bool | None = None
+) -> tuple[FIMCompletionResponse | None, list[Problem]]:
+    """Parse and check ``response``: the model (None if it cannot be built)
+    and the problems found. Raises as :func:`to_data` does for bad input."""
+    use_strict = resolve_strict(strict)
+    if isinstance(response, FIMCompletionResponse) and not use_strict:
+        data: Any = response.model_dump(by_alias=True, exclude_unset=True)
+    else:
+        data = to_data(response)
+    if not isinstance(data, dict):
+        return None, [Problem("", f"expected a JSON object (a FIM completion response), got "
+                                  f"{describe(data)}: {shorten(data)}")]
+    found: list[tuple[Path, str]] = []
+    model: FIMCompletionResponse | None
+    try:
+        model = FIMCompletionResponse.model_validate(data)
+    except ValidationError as exc:
+        model = None
+        found.extend(_from_pydantic(error) for error in exc.errors(include_url=False))
+    except RecursionError:
+        model = None
+        found.append(((), "nested too deeply to validate"))
+    found.extend(_semantic_problems(data))
+    if use_strict:
+        found.extend(_strict_problems(data))
+    if len(found) > 1:
+        found.sort(key=lambda item: _order_key(item[0]))
+    return model, [Problem(format_path(path), message) for path, message in found]
+
+
+def _order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
+    key = []
+    for depth, part in enumerate(path):
+        if isinstance(part, int):
+            key.append((0, part, ""))
+        elif depth == 0:
+            key.append((1, _TOP_LEVEL_ORDER.get(part, len(_TOP_LEVEL_ORDER)), part))
+        else:
+            key.append((1, 0, part))
+    return tuple(key)
+
+
+# ---------------------------------------------------------------- pydantic errors
+
+
+def _from_pydantic(error: ErrorDetails) -> tuple[Path, str]:
+    path = tuple(part for part in error["loc"] if part not in UNION_TAGS)
+    kind = error["type"]
+    value = error.get("input")
+    field = path[-1] if path else ""
+    if kind == "missing":
+        return path, "required field is missing"
+    if kind in _EXPECTED:
+        return path, f"expected {_EXPECTED[kind]}, got {_value(value)}"
+    if kind == "greater_than_equal":
+        return path, f"must not be negative, got {shorten(value)}"
+    if kind == "literal_error":
+        allowed = FINISH_REASONS if field == "finish_reason" else ("assistant",)
+        return path, f"{shorten(value)} is not one of {', '.join(map(repr, allowed))}"
+    if kind in {"union_tag_not_found", "union_tag_invalid"}:
+        expected = _UNION_EXPECTED.get(str(field), "a value of another type")
+        return path, f"expected {expected}, got {_value(value)}"
+    if kind == "recursion_loop":
+        return path, "nested too deeply to validate"
+    return path, f"{error['msg']}, got {_value(value)}"
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "null"
+    return f"{describe(value)} {shorten(value)}"
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "bool_type": "a boolean",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+_UNION_EXPECTED = {
+    "content": "a string, a list of content chunks or null",
+    "arguments": "a JSON string or an object",
+}
+
+
+# ---------------------------------------------------------------- semantic rules
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _semantic_problems(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    usage = data.get("usage")
+    if isinstance(usage, dict):
+        prompt, completion, total = (usage.get(name) for name in _COUNTS)
+        if _is_int(prompt) and _is_int(completion) and _is_int(total) \
+                and total != prompt + completion:
+            yield (("usage", "total_tokens"),
+                   f"{total} != prompt_tokens + completion_tokens "
+                   f"({prompt} + {completion} = {prompt + completion})")
+    choices = data.get("choices")
+    if not isinstance(choices, list):
+        return
+    seen: dict[int, int] = {}
+    count = len(choices)
+    for position, choice in enumerate(choices):
+        if not isinstance(choice, dict):
+            continue
+        index = choice.get("index")
+        if _is_int(index) and index >= 0:
+            if index in seen:
+                yield ((("choices", position, "index")),
+                       f"{index} is already the index of choices[{seen[index]}]: "
+                       f"indexes must be unique")
+            elif index >= count:
+                yield (("choices", position, "index"),
+                       f"{index} is out of range: {count} choice{'s' if count != 1 else ''} "
+                       f"must have indexes 0..{count - 1}")
+            else:
+                seen[index] = position
+        if choice.get("finish_reason") == "tool_calls":
+            message = choice.get("message")
+            calls = message.get("tool_calls") if isinstance(message, dict) else None
+            if not calls:
+                yield (("choices", position, "message", "tool_calls"),
+                       "finish_reason is 'tool_calls' but the message has no tool calls")
+
+
+# ---------------------------------------------------------------- strict profile
+
+_KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    model.__name__: frozenset(field.alias or name for name, field in model.model_fields.items())
+    for model in (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
+                  ToolCall, FunctionCall, ContentChunk)
+}
+_STRICT_NOTE = "(strict profile: the live API always sends it)"
+
+
+def _strict_problems(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    yield from _unknown_fields(data, (), "FIMCompletionResponse")
+    obj = data.get("object")
+    if isinstance(obj, str) and obj != "chat.completion":
+        yield ("object",), f"{shorten(obj)} != 'chat.completion' (strict profile)"
+    created = data.get("created")
+    if created is None:
+        yield ("created",), f"required field is missing {_STRICT_NOTE}"
+    elif _is_int(created) and not 0 <= created < MAX_UNIX_SECONDS:
+        looks = "milliseconds" if created >= MAX_UNIX_SECONDS else "a negative time"
+        yield ("created",), f"{created} looks like {looks}; expected Unix seconds (strict profile)"
+    usage = data.get("usage")
+    if isinstance(usage, dict):
+        yield from _unknown_fields(usage, ("usage",), "UsageInfo")
+        for name in _COUNTS:
+            if usage.get(name) is None:
+                yield ("usage", name), f"required field is missing {_STRICT_NOTE}"
+    choices = data.get("choices")
+    if choices is None:
+        yield ("choices",), f"required field is missing {_STRICT_NOTE}"
+    elif isinstance(choices, list):
+        for position, choice in enumerate(choices):
+            if isinstance(choice, dict):
+                yield from _strict_choice(choice, ("choices", position))
+
+
+def _strict_choice(choice: dict[str, Any], path: Path) -> Iterator[tuple[Path, str]]:
+    yield from _unknown_fields(choice, path, "ChatCompletionChoice")
+    message = choice.get("message")
+    if message is None:
+        yield (*path, "message"), f"required field is missing {_STRICT_NOTE}"
+        return
+    if not isinstance(message, dict):
+        return
+    yield from _unknown_fields(message, (*path, "message"), "AssistantMessage")
+    content = message.get("content")
+    if isinstance(content, list):
+        for number, chunk in enumerate(content):
+            if isinstance(chunk, dict) and chunk.get("type") == "text":
+                yield from _unknown_fields(chunk, (*path, "message", "content", number),
+                                           "ContentChunk")
+    calls = message.get("tool_calls")
+    if isinstance(calls, list):
+        for number, call in enumerate(calls):
+            if isinstance(call, dict):
+                call_path = (*path, "message", "tool_calls", number)
+                yield from _unknown_fields(call, call_path, "ToolCall")
+                function = call.get("function")
+                if isinstance(function, dict):
+                    yield from _unknown_fields(function, (*call_path, "function"),
+                                               "FunctionCall")
+
+
+def _unknown_fields(data: Mapping[str, Any], path: Path, model: str) -> Iterator[tuple[Path, str]]:
+    known = _KNOWN_FIELDS[model]
+    for key in data:
+        if key not in known:
+            yield ((*path, str(key)),
+                   f"unknown field (strict profile rejects fields outside the schema), "
+                   f"value {shorten(data[key])}")
