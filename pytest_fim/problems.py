@@ -8,7 +8,7 @@ quality check.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,14 +46,22 @@ class FIMAssertionError(AssertionError):
         super().__init__(render(summary, self.problems))
 
 
-def render(summary: str, problems: Iterable[object]) -> str:
-    """Join a summary line and one indented line per problem."""
+#: Most problems a message lists; the rest are counted, so a response with a
+#: million bad items still fails with a message of a few KB.
+MESSAGE_PROBLEM_LIMIT = 25
+
+
+def render(summary: str, problems: Sequence[object]) -> str:
+    """Join a summary line and one indented line per problem (at most
+    :data:`MESSAGE_PROBLEM_LIMIT`, then a count of the rest)."""
     lines = [summary]
-    for problem in problems:
+    for problem in problems[:MESSAGE_PROBLEM_LIMIT]:
         text = str(problem)
         first, *rest = text.split("\n")
         lines.append(f"  {first}")
         lines.extend(f"    {line}" for line in rest)
+    if len(problems) > MESSAGE_PROBLEM_LIMIT:
+        lines.append(f"  … and {len(problems) - MESSAGE_PROBLEM_LIMIT} more")
     return "\n".join(lines)
 
 

@@ -33,8 +33,9 @@ __all__ = ["assert_valid_fim_response", "resolve_strict", "validate_fim_response
 
 #: Largest ``created`` that still reads as Unix seconds (the year 2286).
 MAX_UNIX_SECONDS = 10**10
+#: Most schema errors turned into problems; past this a count stands for the rest.
+PROBLEM_LIMIT = 1000
 _COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
-_TOP_LEVEL_ORDER = {name: rank for rank, name in enumerate(FIMCompletionResponse.model_fields)}
 
 
 def resolve_strict(strict: bool | None) -> bool:
@@ -114,12 +115,16 @@ def check_response(
         return None, [Problem("", f"expected a JSON object (a FIM completion response), got "
                                   f"{describe(data)}: {shorten(data)}")]
     found: list[tuple[Path, str]] = []
+    overflow = ""
     model: FIMCompletionResponse | None
     try:
         model = FIMCompletionResponse.model_validate(data)
     except ValidationError as exc:
         model = None
-        found.extend(_from_pydantic(error) for error in exc.errors(include_url=False))
+        errors = exc.errors(include_url=False)
+        found.extend(_from_pydantic(error) for error in errors[:PROBLEM_LIMIT])
+        if len(errors) > PROBLEM_LIMIT:
+            overflow = f"… {len(errors) - PROBLEM_LIMIT} more type errors not listed"
     except RecursionError:
         model = None
         found.append(((), "nested too deeply to validate"))
@@ -128,19 +133,16 @@ def check_response(
         found.extend(_strict_problems(data))
     if len(found) > 1:
         found.sort(key=lambda item: _order_key(item[0]))
+    if overflow:
+        found.append(((), overflow))
     return model, [Problem(format_path(path), message) for path, message in found]
 
 
 def _order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
-    key = []
-    for depth, part in enumerate(path):
-        if isinstance(part, int):
-            key.append((0, part, ""))
-        elif depth == 0:
-            key.append((1, _TOP_LEVEL_ORDER.get(part, len(_TOP_LEVEL_ORDER)), part))
-        else:
-            key.append((1, 0, part))
-    return tuple(key)
+    # Problems read in the order of the response itself: schema field order,
+    # then items by index, unknown fields last.
+    return tuple((0, part, "") if isinstance(part, int)
+                 else (1, _FIELD_ORDER.get(part, len(_FIELD_ORDER)), part) for part in path)
 
 
 # ---------------------------------------------------------------- pydantic errors
@@ -243,6 +245,11 @@ _KNOWN_FIELDS: dict[str, frozenset[str]] = {
     for model in (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
                   ToolCall, FunctionCall, ContentChunk)
 }
+_FIELD_ORDER: dict[str, int] = {}
+for _model in (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
+               ToolCall, FunctionCall, ContentChunk):
+    for _name in _model.model_fields:
+        _FIELD_ORDER.setdefault(_name, len(_FIELD_ORDER))
 _STRICT_NOTE = "(strict profile: the live API always sends it)"
 
 

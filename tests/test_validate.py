@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import copy
+import re
+import json
+from typing import Any
+
+import pytest
+
+from pytest_fim import (
+    FIMAssertionError,
+    FIMCompletionResponse,
+    assert_valid_fim_response,
+    make_fim_response,
+    validate_fim_response,
+)
+
+
+def messages(response: Any, *, strict: bool = False) -> dict[str, str]:
+    return {p.path: p.message for p in validate_fim_response(response, strict=strict)}
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_reference_examples_are_valid(official: dict[str, Any], documented: dict[str, Any],
+                                      strict: bool) -> None:
+    assert validate_fim_response(official, strict=strict) == []
+    model = assert_valid_fim_response(documented, strict=strict)
+    assert isinstance(model, FIMCompletionResponse)
+    assert model.text() == "    return a + b\n"
+
+
+def test_the_issue_example_message(documented: dict[str, Any]) -> None:
+    bad = copy.deepcopy(documented)
+    bad["usage"] = {"prompt_tokens": 16, "completion_tokens": 102, "total_tokens": 100}
+    bad["choices"][0]["finish_reason"] = "done"
+    with pytest.raises(FIMAssertionError) as info:
+        assert_valid_fim_response(bad)
+    assert str(info.value) == (
+        "invalid FIM completion response (2 problems):\n"
+        "  usage.total_tokens: 100 != prompt_tokens + completion_tokens (16 + 102 = 118)\n"
+        "  choices[0].finish_reason: 'done' is not one of 'stop', 'length', 'model_length', "
+        "'error', 'tool_calls'"
+    )
+    assert [(p.path, p.message[:3]) for p in info.value.problems] == [
+        ("usage.total_tokens", "100"), ("choices[0].finish_reason", "'do")]
+
+
+def test_lenient_profile_is_the_documented_schema(documented: dict[str, Any]) -> None:
+    minimal = {"id": "x", "object": "whatever", "model": "m", "usage": {}, "future": 1}
+    assert validate_fim_response(minimal) == []
+    del documented["created"], documented["choices"][0]["message"]["prefix"]
+    documented["choices"][0]["logprobs"] = None
+    assert validate_fim_response(documented) == []
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "says"),
+    [
+        (lambda d: d.pop("id"), "id", "required field is missing"),
+        (lambda d: d.pop("usage"), "usage", "required field is missing"),
+        (lambda d: d.update(model=3), "model", "expected a string, got an integer 3"),
+        (lambda d: d.update(created="now"), "created", "expected an integer"),
+        (lambda d: d["usage"].update(prompt_tokens=True), "usage.prompt_tokens",
+         "expected an integer, got a boolean True"),
+        (lambda d: d["usage"].update(prompt_tokens="16"), "usage.prompt_tokens",
+         "expected an integer, got a string '16'"),
+        (lambda d: d["usage"].update(prompt_tokens=16.0), "usage.prompt_tokens",
+         "expected an integer"),
+        (lambda d: d["usage"].update(prompt_tokens=-16, total_tokens=18), "usage.prompt_tokens",
+         "must not be negative, got -16"),
+        (lambda d: d["usage"].update(total_tokens=51), "usage.total_tokens",
+         "51 != prompt_tokens + completion_tokens (16 + 34 = 50)"),
+        (lambda d: d["choices"][0].update(index=1), "choices[0].index",
+         "1 is out of range: 1 choice must have indexes 0..0"),
+        (lambda d: d["choices"][0].pop("finish_reason"), "choices[0].finish_reason",
+         "required field is missing"),
+        (lambda d: d["choices"][0].update(finish_reason=None), "choices[0].finish_reason",
+         "None is not one of"),
+        (lambda d: d["choices"][0]["message"].update(role="user"), "choices[0].message.role",
+         "'user' is not one of 'assistant'"),
+        (lambda d: d["choices"][0]["message"].update(content=5), "choices[0].message.content",
+         "expected a string, a list of content chunks or null, got an integer 5"),
+        (lambda d: d["choices"][0]["message"].update(content=[{"type": "text", "text": 1}]),
+         "choices[0].message.content[0].text", "expected a string"),
+        (lambda d: d["choices"][0].update(finish_reason="tool_calls"),
+         "choices[0].message.tool_calls", "finish_reason is 'tool_calls' but the message has no"),
+        (lambda d: d.update(choices={"index": 0}), "choices", "expected a list"),
+        (lambda d: d["choices"].append(7), "choices[1]", "expected an object, got an integer"),
+    ],
+)
+def test_each_rule_names_its_place(documented: dict[str, Any], mutate: Any, path: str,
+                                   says: str) -> None:
+    mutate(documented)
+    found = messages(documented)
+    assert path in found, found
+    assert says in found[path]
+
+
+def test_duplicate_indexes_are_named() -> None:
+    data = make_fim_response(n=2).model_dump()
+    data["choices"][1]["index"] = 0
+    assert messages(data)["choices[1].index"] == (
+        "0 is already the index of choices[0]: indexes must be unique")
+
+
+def test_tool_calls_finish_with_tool_calls_is_valid() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    response = make_fim_response(choices=[{
+        "index": 0, "finish_reason": "tool_calls",
+        "message": {"role": "assistant", "content": None, "tool_calls": [call]}}])
+    assert validate_fim_response(response, strict=True) == []
+
+
+def test_every_problem_is_listed_at_once(documented: dict[str, Any]) -> None:
+    documented["id"] = None
+    documented["usage"]["completion_tokens"] = -1
+    documented["choices"][0]["finish_reason"] = "eos"
+    documented["choices"][0]["message"]["role"] = "system"
+    found = messages(documented)
+    assert list(found) == ["id", "usage.completion_tokens", "usage.total_tokens",
+                           "choices[0].message.role", "choices[0].finish_reason"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "says"),
+    [
+        (lambda d: d.pop("created"), "created", "required field is missing (strict profile"),
+        (lambda d: d.update(created=None), "created", "required field is missing"),
+        (lambda d: d.pop("choices"), "choices", "required field is missing (strict profile"),
+        (lambda d: d["choices"][0].pop("message"), "choices[0].message", "required field"),
+        (lambda d: d["usage"].pop("total_tokens"), "usage.total_tokens", "required field"),
+        (lambda d: d.update(object="text_completion"), "object",
+         "'text_completion' != 'chat.completion'"),
+        (lambda d: d.update(created=1702256327000), "created",
+         "1702256327000 looks like milliseconds; expected Unix seconds"),
+        (lambda d: d.update(surprise=1), "surprise", "unknown field"),
+        (lambda d: d["usage"].update(cached_tokens=0), "usage.cached_tokens", "unknown field"),
+        (lambda d: d["choices"][0]["message"].update(reasoning="x"),
+         "choices[0].message.reasoning", "unknown field"),
+    ],
+)
+def test_strict_profile_rules(documented: dict[str, Any], mutate: Any, path: str,
+                              says: str) -> None:
+    mutate(documented)
+    assert path not in messages(documented, strict=False)
+    found = messages(documented, strict=True)
+    assert path in found, found
+    assert says in found[path]
+
+
+def test_strict_summary_names_the_profile(documented: dict[str, Any]) -> None:
+    documented.pop("created")
+    with pytest.raises(FIMAssertionError, match=r"\(1 problem, strict profile\):"):
+        assert_valid_fim_response(documented, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [("{not json", "not valid JSON"), ("[1, 2]", "got a list: [1, 2]"),
+     ("null", "got null"), ("42", "got an integer: 42"), (b'"text"', "got a string")],
+)
+def test_non_objects_are_assertions_saying_what_was_received(given: Any, says: str) -> None:
+    with pytest.raises(AssertionError, match=re.escape(says)):
+        assert_valid_fim_response(given)
+    assert validate_fim_response(given)
+
+
+def test_unsupported_type_is_type_error() -> None:
+    with pytest.raises(TypeError, match="expected a mapping"):
+        assert_valid_fim_response({1, 2})
+
+
+def test_strict_argument_must_be_bool(documented: dict[str, Any]) -> None:
+    with pytest.raises(TypeError, match="strict must be True, False or None"):
+        assert_valid_fim_response(documented, strict="yes")  # type: ignore[arg-type]
+
+
+def test_huge_values_give_short_messages(documented: dict[str, Any]) -> None:
+    documented["choices"][0]["message"]["content"] = 10**5 * ["x"]
+    documented["model"] = "m" * 10**6
+    documented["id"] = 10**10000
+    with pytest.raises(FIMAssertionError) as info:
+        assert_valid_fim_response(documented)
+    assert len(str(info.value)) < 5000
+    assert str(info.value).endswith("more")
+    assert len(info.value.problems) == 1001
+    assert info.value.problems[-1].message == "… 99001 more type errors not listed"
+
+
+def test_deep_junk_does_not_recurse(documented: dict[str, Any]) -> None:
+    deep: list[Any] = []
+    cursor = deep
+    for _ in range(50_000):
+        cursor.append([])
+        cursor = cursor[0]
+    documented["usage"] = deep
+    documented["extra"] = deep
+    found = messages(documented)
+    assert found["usage"].startswith("expected an object, got a list")
+    assert validate_fim_response('{"id": ' + "[" * 50_000)
+
+
+def test_sdk_built_response_passes(official: dict[str, Any]) -> None:
+    models = pytest.importorskip("mistralai.client.models")
+    sdk = models.FIMCompletionResponse.model_validate(official)
+    assert assert_valid_fim_response(sdk, strict=True).id == official["id"]
+
+
+def test_our_model_validates_as_itself() -> None:
+    response = make_fim_response(seed=1)
+    assert assert_valid_fim_response(response, strict=True) == response
+
+
+def test_model_json_schema_lists_the_enum() -> None:
+    schema = json.dumps(FIMCompletionResponse.model_json_schema())
+    assert '"model_length"' in schema and '"usage"' in schema
