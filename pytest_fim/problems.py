@@ -46,6 +46,10 @@ class FIMAssertionError(AssertionError):
         super().__init__(render(summary, self.problems))
 
 
+# Tracebacks name the class where users import it from.
+FIMAssertionError.__module__ = "pytest_fim"
+
+
 #: Most problems a message lists; the rest are counted, so a response with a
 #: million bad items still fails with a message of a few KB.
 MESSAGE_PROBLEM_LIMIT = 25

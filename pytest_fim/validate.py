@@ -87,6 +87,7 @@ def assert_valid_fim_response(
     >>> r.model
     'codestral-latest'
     """
+    __tracebackhide__ = True  # pytest shows the user's line, not ours
     use_strict = resolve_strict(strict)
     model, problems = check_response(response, strict=use_strict)
     if problems or model is None:

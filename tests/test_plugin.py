@@ -1,0 +1,183 @@
+"""The plugin as a user meets it: a test file of theirs, run by pytest."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+INVALID = """
+BAD = {
+    "id": "x", "object": "chat.completion", "model": "codestral-latest",
+    "usage": {"prompt_tokens": 16, "completion_tokens": 102, "total_tokens": 100},
+    "created": 1702256327,
+    "choices": [{"index": 0, "finish_reason": "done",
+                 "message": {"role": "assistant", "content": "    return a + b\\n"}}],
+}
+"""
+
+NO_CREATED = """
+from pytest_fim import assert_valid_fim_response
+
+def test_no_created():
+    assert_valid_fim_response({"id": "x", "object": "chat.completion", "model": "m",
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "choices": []})
+"""
+
+
+def test_fixtures_marker_and_indirect_parametrisation(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pytest_fim import FIMCompletionResponse, assert_valid_fim_response
+
+        def test_default(fim_response):
+            assert isinstance(fim_response, FIMCompletionResponse)
+            assert assert_valid_fim_response(fim_response, strict=True) == fim_response
+            assert fim_response.text() == "    return a + b\\n"
+
+        @pytest.mark.fim_response("x = 1\\n", n=2, finish_reason="length", model="codestral-2508")
+        def test_marker(fim_response):
+            assert [c.finish_reason for c in fim_response.choices] == ["length", "length"]
+            assert fim_response.model == "codestral-2508"
+            assert fim_response.text(1) == "x = 1\\n"
+
+        @pytest.mark.parametrize("fim_response", [{"content": "a"}, {"content": "b"}],
+                                 indirect=True)
+        def test_indirect(fim_response):
+            assert fim_response.text() in {"a", "b"}
+        """
+    )
+    result = pytester.runpytest("--strict-markers", "-W", "error")
+    result.assert_outcomes(passed=4)
+
+
+def test_indirect_parameter_must_be_a_dict(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("fim_response", ["oops"], indirect=True)
+        def test_it(fim_response):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*TypeError: indirect parametrisation of fim_response takes "
+                                 "dicts of make_fim_response() arguments, got str*"])
+
+
+def test_marker_with_bad_arguments_says_why(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.fim_response(finish_reason="done")
+        def test_it(fim_response):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ValueError: finish_reason must be one of*got 'done'"])
+
+
+def test_factory_ids_are_per_test_and_repeatable(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_one(fim_response_factory, fim_response):
+            print("\\nIDS one", fim_response_factory().id, fim_response_factory().id,
+                  fim_response.id)
+
+        def test_two(fim_response_factory, fim_response):
+            print("\\nIDS two", fim_response_factory().id, fim_response_factory().id,
+                  fim_response.id)
+        """
+    )
+    runs = []
+    for _ in range(2):
+        result = pytester.runpytest("-s")
+        result.assert_outcomes(passed=2)
+        runs.append(sorted(line for line in result.outlines if line.startswith("IDS")))
+    assert runs[0] == runs[1]
+    ids = [token for line in runs[0] for token in line.split()[2:]]
+    assert len(set(ids)) == 6
+
+
+def test_failure_text_lists_every_problem(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(INVALID + """
+from pytest_fim import assert_valid_fim_response
+
+def test_bad():
+    assert_valid_fim_response(BAD)
+""")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "E *pytest_fim.FIMAssertionError: invalid FIM completion response "
+        "(2 problems):",
+        "E *usage.total_tokens: 100 != prompt_tokens + completion_tokens (16 + 102 = 118)",
+        "E *choices[[]0].finish_reason: 'done' is not one of 'stop', 'length', "
+        "'model_length', 'error', 'tool_calls'",
+    ])
+    assert "ValidationError" not in result.stdout.str()
+
+
+def test_strict_by_flag_and_by_ini(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(NO_CREATED)
+    pytester.runpytest().assert_outcomes(passed=1)
+    flagged = pytester.runpytest("--fim-strict")
+    flagged.assert_outcomes(failed=1)
+    flagged.stdout.fnmatch_lines(["*created: required field is missing (strict profile*"])
+    pytester.makeini("[pytest]\nfim_strict = true\n")
+    pytester.runpytest().assert_outcomes(failed=1)
+    pytester.makeini("[pytest]\nfim_strict = false\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_explicit_strict_argument_beats_the_suite_default(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(NO_CREATED.replace('"choices": []})', '"choices": []}, strict=False)'))
+    pytester.runpytest("--fim-strict").assert_outcomes(passed=1)
+
+
+def test_p_no_fim_disables_the_plugin(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_it(fim_response):\n    pass\n")
+    result = pytester.runpytest("-p", "no:fim")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'fim_response' not found*"])
+
+
+def test_fixtures_and_help_are_documented(pytester: pytest.Pytester) -> None:
+    fixtures = pytester.runpytest("--fixtures")
+    fixtures.stdout.fnmatch_lines([
+        "fim_response -- *plugin.py:*",
+        "    A valid FIMCompletionResponse; set its fields with @pytest.mark.fim_response(...).",
+        "fim_response_factory -- *plugin.py:*",
+        "    make_fim_response() with per-test deterministic ids*",
+    ])
+    help_text = pytester.runpytest("--help")
+    help_text.stdout.fnmatch_lines(["pytest-fim (Mistral FIM completion responses):",
+                                    "  --fim-strict*", "*fim_strict (bool):*"])
+    markers = pytester.runpytest("--markers")
+    markers.stdout.fnmatch_lines(["@pytest.mark.fim_response(*"])
+
+
+def test_a_suite_that_does_not_use_the_plugin_does_not_import_pydantic(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(
+        """
+        import sys
+
+        def pytest_sessionfinish(session):
+            heavy = sorted(m for m in ("pydantic", "deepdiff", "pytest_fim.models")
+                           if m in sys.modules)
+            print("HEAVY:", heavy)
+        """
+    )
+    pytester.makepyfile("def test_plain():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*HEAVY: []"])
