@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from pytest_fim.factory import FIMResponseFactory, estimate_tokens, make_fim_response
     from pytest_fim.models import (
         AssistantMessage,
         ChatCompletionChoice,
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
         ToolCall,
         UsageInfo,
     )
-    from pytest_fim.factory import FIMResponseFactory, estimate_tokens, make_fim_response
     from pytest_fim.problems import FIMAssertionError, Problem
     from pytest_fim.validate import assert_valid_fim_response, validate_fim_response
 
@@ -44,7 +44,23 @@ _EXPORTS: dict[str, str] = {
     "FIMResponseFactory": "pytest_fim.factory",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
+    "__version__",
+    "AssistantMessage",
+    "ChatCompletionChoice",
+    "ContentChunk",
+    "FIMCompletionResponse",
+    "FunctionCall",
+    "ToolCall",
+    "UsageInfo",
+    "FIMAssertionError",
+    "Problem",
+    "assert_valid_fim_response",
+    "validate_fim_response",
+    "make_fim_response",
+    "estimate_tokens",
+    "FIMResponseFactory",
+]
 
 
 def __getattr__(name: str) -> Any:

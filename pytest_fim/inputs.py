@@ -19,7 +19,7 @@ from typing import Any
 
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
-__all__ = ["ACCEPTED_KINDS", "to_data", "parse_json"]
+__all__ = ["ACCEPTED_KINDS", "parse_json", "to_data"]
 
 #: How the accepted kinds are named in a ``TypeError``.
 ACCEPTED_KINDS = (
@@ -62,8 +62,8 @@ def parse_json(text: str | bytes | bytearray | memoryview, *, what: str = "respo
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _bad(what, f"not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 4]!r})",
-                       raw) from None
+            where = f"byte {exc.start}: {raw[exc.start:exc.start + 4]!r}"
+            raise _bad(what, f"not valid UTF-8 ({where})", raw) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     try:

@@ -73,19 +73,19 @@ class PathPattern:
         """True when ``path`` is exactly the place this pattern names."""
         if len(path) != len(self.parts):
             return False
-        return all(_part_matches(want, got) for want, got in zip(self.parts, path))
+        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
 
     def covers(self, path: Sequence[PathPart]) -> bool:
         """True when ``path`` is the named place or lies inside it."""
         if len(path) < len(self.parts):
             return False
-        return all(_part_matches(want, got) for want, got in zip(self.parts, path))
+        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
 
     def may_cover_inside(self, path: Sequence[PathPart]) -> bool:
         """True when something inside ``path`` could be covered by this pattern."""
         if len(path) >= len(self.parts):
             return self.covers(path)
-        return all(_part_matches(want, got) for want, got in zip(self.parts, path))
+        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
 
     def __str__(self) -> str:
         return self.text

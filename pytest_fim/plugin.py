@@ -62,7 +62,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _test_seed(request: pytest.FixtureRequest) -> str:
     # The node id is stable across runs and pytest-xdist workers, and unique per test.
-    return request.node.nodeid
+    return str(request.node.nodeid)
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def check_response(
     except RecursionError:
         model = None
         found.append(((), "nested too deeply to validate"))
-    found.extend(_semantic_problems(data))
+    _semantic_problems(data, found)
     if use_strict:
         found.extend(_strict_problems(data))
     if len(found) > 1:
@@ -202,41 +202,53 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _semantic_problems(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+# JSON data holds exact dicts, lists and ints (never bools where ints belong),
+# so the semantic rules test ``type(x) is ...``: faster, and bools stay out.
+def _semantic_problems(data: dict[str, Any], found: list[tuple[Path, str]]) -> None:
+    """Append the rules a schema cannot express; tolerant of wrong types,
+    which pydantic reports on its own."""
     usage = data.get("usage")
-    if isinstance(usage, dict):
-        prompt, completion, total = (usage.get(name) for name in _COUNTS)
-        if _is_int(prompt) and _is_int(completion) and _is_int(total) \
+    if type(usage) is dict:
+        prompt = usage.get("prompt_tokens")
+        completion = usage.get("completion_tokens")
+        total = usage.get("total_tokens")
+        if type(prompt) is int and type(completion) is int and type(total) is int \
                 and total != prompt + completion:
-            yield (("usage", "total_tokens"),
-                   f"{total} != prompt_tokens + completion_tokens "
-                   f"({prompt} + {completion} = {prompt + completion})")
+            found.append((("usage", "total_tokens"),
+                          f"{total} != prompt_tokens + completion_tokens "
+                          f"({prompt} + {completion} = {prompt + completion})"))
     choices = data.get("choices")
-    if not isinstance(choices, list):
+    if type(choices) is not list:
         return
-    seen: dict[int, int] = {}
     count = len(choices)
+    if count == 1:  # the common case: one choice, index 0
+        choice = choices[0]
+        if type(choice) is dict and choice.get("index") == 0 \
+                and choice.get("finish_reason") != "tool_calls":
+            return
+    seen: dict[int, int] = {}
     for position, choice in enumerate(choices):
-        if not isinstance(choice, dict):
+        if type(choice) is not dict:
             continue
         index = choice.get("index")
-        if _is_int(index) and index >= 0:
+        if type(index) is int and index >= 0:
             if index in seen:
-                yield ((("choices", position, "index")),
-                       f"{index} is already the index of choices[{seen[index]}]: "
-                       f"indexes must be unique")
+                found.append((("choices", position, "index"),
+                              f"{index} is already the index of choices[{seen[index]}]: "
+                              f"indexes must be unique"))
             elif index >= count:
-                yield (("choices", position, "index"),
-                       f"{index} is out of range: {count} choice{'s' if count != 1 else ''} "
-                       f"must have indexes 0..{count - 1}")
+                found.append((("choices", position, "index"),
+                              f"{index} is out of range: {count} "
+                              f"choice{'s' if count != 1 else ''} "
+                              f"must have indexes 0..{count - 1}"))
             else:
                 seen[index] = position
         if choice.get("finish_reason") == "tool_calls":
             message = choice.get("message")
-            calls = message.get("tool_calls") if isinstance(message, dict) else None
+            calls = message.get("tool_calls") if type(message) is dict else None
             if not calls:
-                yield (("choices", position, "message", "tool_calls"),
-                       "finish_reason is 'tool_calls' but the message has no tool calls")
+                found.append((("choices", position, "message", "tool_calls"),
+                              "finish_reason is 'tool_calls' but the message has no tool calls"))
 
 
 # ---------------------------------------------------------------- strict profile

@@ -181,3 +181,13 @@ def test_a_suite_that_does_not_use_the_plugin_does_not_import_pydantic(
     result = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*HEAVY: []"])
+
+
+def test_every_public_name_resolves_and_is_listed() -> None:
+    import pytest_fim
+
+    for name in pytest_fim.__all__:
+        assert getattr(pytest_fim, name) is not None
+    assert set(pytest_fim._EXPORTS) <= set(pytest_fim.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        pytest_fim.nope  # noqa: B018

@@ -1,0 +1,42 @@
+"""The README's Python examples run as a user would run them, so they cannot rot.
+
+A ```python block that defines tests is written to a test file and run with
+pytest: it must pass. A block preceded by ``<!-- readme: fails -->`` is an
+example of failure output and must fail. Other blocks are executed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+BLOCK = re.compile(r"(<!-- readme: fails -->\s*)?```python\n(.*?)```", re.S)
+
+
+def blocks() -> list[tuple[str, bool]]:
+    return [(m.group(2), bool(m.group(1))) for m in BLOCK.finditer(README.read_text())]
+
+
+def test_readme_has_examples() -> None:
+    assert len(blocks()) >= 1
+
+
+@pytest.mark.parametrize(("code", "fails"), blocks(),
+                         ids=lambda value: str(value).strip().split("\n")[0][:40]
+                         if isinstance(value, str) else str(value))
+def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None:
+    if "def test_" not in code:
+        exec(compile(code, "README.md", "exec"), {})
+        return
+    pytester.makepyfile(test_readme_example=code)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    if fails:
+        assert outcomes.get("failed", 0) >= 1, result.stdout.str()
+    else:
+        assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, \
+            result.stdout.str()
+        assert outcomes.get("passed", 0) >= 1
