@@ -56,7 +56,7 @@ def make_fim_response(
     finish_reason: str = "stop",
     prompt_tokens: int | None = None,
     completion_tokens: int | None = None,
-    id: str | None = None,  # noqa: A002 - the field's own name reads best here
+    id: str | None = None,
     created: int | None = None,
     seed: object = None,
     choices: Sequence[Mapping[str, Any] | ChatCompletionChoice] | None = None,

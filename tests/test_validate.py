@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import copy
-import re
 import json
+import re
 from typing import Any
 
 import pytest
