@@ -1,0 +1,130 @@
+"""The command line as a user runs it: exit status, what it prints."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pytest_fim import make_fim_response
+from pytest_fim.cli import main
+
+RECORDED = Path(__file__).resolve().parents[1] / "examples" / "recorded"
+
+
+def good() -> str:
+    return make_fim_response(seed=1).model_dump_json()
+
+
+def bad() -> str:
+    data = make_fim_response(seed=2).model_dump(mode="json")
+    data["usage"]["total_tokens"] = 1
+    return json.dumps(data)
+
+
+def test_valid_files_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.json").write_text(good())
+    (tmp_path / "log.jsonl").write_text(good() + "\n\n" + good() + "\n")
+    assert main(["validate", str(tmp_path / "a.json"), str(tmp_path / "log.jsonl")]) == 0
+    assert capsys.readouterr().out == "3 valid, 0 invalid\n"
+
+
+def test_invalid_line_is_named_and_exit_1(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(good() + "\n" + bad() + "\n{oops\n")
+    assert main(["validate", "-v", str(log)]) == 1
+    out = capsys.readouterr().out
+    assert f"{log}:1: valid" in out
+    assert (f"{log}:2: invalid FIM completion response (1 problem):\n"
+            "  usage.total_tokens: 1 != prompt_tokens + completion_tokens") in out
+    assert f"{log}:3: invalid FIM response: not valid JSON" in out
+    assert out.endswith("1 valid, 2 invalid\n")
+
+
+def test_strict_flag(tmp_path: Path) -> None:
+    data = make_fim_response(seed=3).model_dump(mode="json")
+    del data["created"]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    assert main(["validate", str(path)]) == 0
+    assert main(["validate", "--strict", str(path)]) == 1
+
+
+def test_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "log.jsonl").write_text(good() + "\n" + bad() + "\n")
+    assert main(["validate", "--format", "json", str(tmp_path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] == 1 and report["invalid"] == 1
+    item = report["invalid_items"][0]
+    assert item["source"].endswith("log.jsonl:2")
+    assert item["problems"][0]["path"] == "usage.total_tokens"
+
+
+def test_directories_are_searched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "r.json").write_text(good())
+    (tmp_path / "notes.txt").write_text("ignored")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert "1 valid, 0 invalid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [("missing.json", "no such file or directory"), ("notes.txt", "unknown extension '.txt'")],
+)
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           name: str, says: str) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    assert main(["validate", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_module_and_console_script_run_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "r.json").write_text(bad())
+    result = subprocess.run([sys.executable, "-m", "pytest_fim", "validate", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "usage.total_tokens" in result.stdout
+    assert "\r" not in result.stdout + result.stderr  # no progress when piped
+    missing = subprocess.run([sys.executable, "-m", "pytest_fim", "validate", "nope.jsonl"],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr
+    script = shutil.which("pytest-fim", path=str(Path(sys.executable).parent))
+    assert script is not None
+    assert subprocess.run([script, "--help"], capture_output=True).returncode == 0
+
+
+def test_recorded_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(RECORDED / "completion.json")]) == 0
+    assert main(["validate", str(RECORDED / "production.jsonl")]) == 1
+    assert "production.jsonl:3: invalid" in capsys.readouterr().out
+
+
+def test_stream_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pytest_fim.stream")
+    assert main(["validate", str(RECORDED / "stream.sse")]) == 0
+    broken = tmp_path / "broken.sse"
+    broken.write_text("data: {oops}\n\n")
+    assert main(["validate", str(broken)]) == 1
+
+
+def test_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pytest_fim.match")
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(make_fim_response("x = 1\n", seed=1).model_dump_json())
+    b.write_text(make_fim_response("x = 1\n", seed=2).model_dump_json())
+    assert main(["diff", str(a), str(b)]) == 0
+    assert main(["diff", str(a), str(b), "--ignore", "created"]) == 1
+    assert "id" in capsys.readouterr().out
+    b.write_text(make_fim_response("x = 2\n", seed=1).model_dump_json())
+    assert main(["diff", str(a), str(b)]) == 1
+    assert main(["diff", str(a), str(tmp_path / "none.json")]) == 2
+    assert main(["diff", str(a), str(b), "--ignore", "choices[0"]) == 2
