@@ -49,7 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _settings.default_strict = bool(config.getoption("fim_strict")) or bool(
         config.getini("fim_strict")
     )
-    _settings.verbosity = config.get_verbosity()
+    _settings.verbosity = int(config.getoption("verbose", 0) or 0)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 import pytest
+from _support import sdk_models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +38,7 @@ def test_every_built_response_passes_strict_and_the_sdk(**kwargs: Any) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", response.id)
     assert response.object == "chat.completion"
     assert len(response.choices or ()) == kwargs["n"]
-    sdk = pytest.importorskip("mistralai.client.models")
+    sdk = sdk_models()
     sdk.FIMCompletionResponse.model_validate(response.model_dump(by_alias=True))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pydantic
 import pytest
+from _support import sdk_models
 
 from pytest_fim import FIMAssertionError, make_fim_response
 from pytest_fim.inputs import to_data
@@ -31,7 +32,7 @@ def test_our_model_round_trips() -> None:
 
 
 def test_sdk_model(official: dict[str, Any]) -> None:
-    models = pytest.importorskip("mistralai.client.models")
+    models = sdk_models()
     sdk = models.FIMCompletionResponse.model_validate(official)
     data = to_data(sdk)
     assert data["choices"][0]["message"]["content"] == official["choices"][0]["message"]["content"]

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from _support import sdk_models
 
 from pytest_fim import (
     FIMAssertionError,
@@ -201,7 +202,7 @@ def test_deep_junk_does_not_recurse(documented: dict[str, Any]) -> None:
 
 
 def test_sdk_built_response_passes(official: dict[str, Any]) -> None:
-    models = pytest.importorskip("mistralai.client.models")
+    models = sdk_models()
     sdk = models.FIMCompletionResponse.model_validate(official)
     assert assert_valid_fim_response(sdk, strict=True).id == official["id"]
 
