@@ -28,7 +28,7 @@ ACCEPTED_KINDS = (
 )
 
 
-def to_data(obj: object, *, what: str = "response") -> Any:
+def to_data(obj: object, *, what: str = "completion response") -> Any:
     """Return ``obj`` as JSON-like data (dicts, lists, str, int, float, bool, None).
 
     ``what`` names the argument in messages ("response", "expected").
@@ -54,7 +54,8 @@ def to_data(obj: object, *, what: str = "response") -> Any:
     )
 
 
-def parse_json(text: str | bytes | bytearray | memoryview, *, what: str = "response") -> Any:
+def parse_json(text: str | bytes | bytearray | memoryview, *,
+               what: str = "completion response") -> Any:
     """Parse JSON text; a syntax error, bad UTF-8 or runaway nesting is a
     :class:`FIMAssertionError` that shows what was received."""
     if not isinstance(text, str):
@@ -76,11 +77,14 @@ def parse_json(text: str | bytes | bytearray | memoryview, *, what: str = "respo
                    f"{hint}", text) from None
     except RecursionError:
         raise _bad(what, "JSON nested too deeply to read", text) from None
+    except ValueError as exc:  # e.g. an integer literal past Python's digit limit
+        raise _bad(what, f"not readable as JSON: {exc}", text) from None
 
 
 def _bad(what: str, reason: str, received: object) -> FIMAssertionError:
-    return FIMAssertionError(f"invalid FIM {what}: {reason}",
-                             [Problem("", f"received {describe(received)}: {shorten(received)}")])
+    return FIMAssertionError(
+        f"invalid FIM {what} (1 problem):",
+        [Problem("", f"{reason}; received {describe(received)}: {shorten(received)}")])
 
 
 def _read_file(path: Path, what: str) -> bytes:

@@ -66,7 +66,7 @@ def validate_fim_response(response: object, *, strict: bool | None = None) -> li
     try:
         _, problems = check_response(response, strict=strict)
     except FIMAssertionError as exc:
-        return exc.problems or [Problem("", exc.summary)]
+        return exc.problems
     return problems
 
 
@@ -215,8 +215,9 @@ def _semantic_problems(data: dict[str, Any], found: list[tuple[Path, str]]) -> N
         if type(prompt) is int and type(completion) is int and type(total) is int \
                 and total != prompt + completion:
             found.append((("usage", "total_tokens"),
-                          f"{total} != prompt_tokens + completion_tokens "
-                          f"({prompt} + {completion} = {prompt + completion})"))
+                          f"{shorten(total)} != prompt_tokens + completion_tokens "
+                          f"({shorten(prompt)} + {shorten(completion)} = "
+                          f"{shorten(prompt + completion)})"))
     choices = data.get("choices")
     if type(choices) is not list:
         return
@@ -234,11 +235,12 @@ def _semantic_problems(data: dict[str, Any], found: list[tuple[Path, str]]) -> N
         if type(index) is int and index >= 0:
             if index in seen:
                 found.append((("choices", position, "index"),
-                              f"{index} is already the index of choices[{seen[index]}]: "
+                              f"{shorten(index)} is already the index of "
+                              f"choices[{seen[index]}]: "
                               f"indexes must be unique"))
             elif index >= count:
                 found.append((("choices", position, "index"),
-                              f"{index} is out of range: {count} "
+                              f"{shorten(index)} is out of range: {count} "
                               f"choice{'s' if count != 1 else ''} "
                               f"must have indexes 0..{count - 1}"))
             else:
@@ -276,7 +278,8 @@ def _strict_problems(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
         yield ("created",), f"required field is missing {_STRICT_NOTE}"
     elif _is_int(created) and not 0 <= created < MAX_UNIX_SECONDS:
         looks = "milliseconds" if created >= MAX_UNIX_SECONDS else "a negative time"
-        yield ("created",), f"{created} looks like {looks}; expected Unix seconds (strict profile)"
+        yield (("created",),
+               f"{shorten(created)} looks like {looks}; expected Unix seconds (strict profile)")
     usage = data.get("usage")
     if isinstance(usage, dict):
         yield from _unknown_fields(usage, ("usage",), "UsageInfo")

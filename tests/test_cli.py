@@ -42,7 +42,7 @@ def test_invalid_line_is_named_and_exit_1(tmp_path: Path,
     assert f"{log}:1: valid" in out
     assert (f"{log}:2: invalid FIM completion response (1 problem):\n"
             "  usage.total_tokens: 1 != prompt_tokens + completion_tokens") in out
-    assert f"{log}:3: invalid FIM response: not valid JSON" in out
+    assert f"{log}:3: invalid FIM completion response (1 problem):\n  not valid JSON" in out
     assert out.endswith("1 valid, 2 invalid\n")
 
 

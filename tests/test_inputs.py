@@ -64,7 +64,7 @@ def test_path_to_json_file(tmp_path: Path, official: dict[str, Any]) -> None:
 
 
 def test_missing_file_is_a_clear_value_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"cannot read the FIM response file .*nope.json"):
+    with pytest.raises(ValueError, match=r"cannot read the FIM completion response file .*nope"):
         to_data(tmp_path / "nope.json")
 
 
