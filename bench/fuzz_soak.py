@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from _entry_points import check_contract, entry_points  # noqa: E402
-from _strategies import ANY_INPUT, extreme_values  # noqa: E402
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from _entry_points import check_contract, entry_points
+from _strategies import ANY_INPUT, extreme_values
+from hypothesis import HealthCheck, Phase, given, settings
 
 
 def soak(name: str, call: Any, examples: int) -> collections.Counter[str]:
