@@ -191,3 +191,11 @@ def test_every_public_name_resolves_and_is_listed() -> None:
     assert set(pytest_fim._EXPORTS) <= set(pytest_fim.__all__)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         pytest_fim.nope  # noqa: B018
+
+
+def test_loads_by_name_when_autoloading_is_off(pytester: pytest.Pytester,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makepyfile("def test_it(fim_response):\n    assert fim_response.id\n")
+    pytester.runpytest_subprocess("-p", "pytest_fim.plugin").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess().assert_outcomes(errors=1)
