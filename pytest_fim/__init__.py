@@ -17,13 +17,25 @@ if TYPE_CHECKING:
     from pytest_fim.models import (
         AssistantMessage,
         ChatCompletionChoice,
+        CompletionChunk,
+        CompletionEvent,
+        CompletionResponseStreamChoice,
         ContentChunk,
+        DeltaMessage,
         FIMCompletionResponse,
         FunctionCall,
         ToolCall,
         UsageInfo,
     )
     from pytest_fim.problems import FIMAssertionError, Problem
+    from pytest_fim.stream import (
+        FIMStreamFactory,
+        assemble_fim_stream,
+        assert_valid_fim_stream,
+        make_fim_stream,
+        parse_fim_sse,
+        validate_fim_stream,
+    )
     from pytest_fim.validate import assert_valid_fim_response, validate_fim_response
 
 #: Where each public name lives; read on first access.
@@ -42,6 +54,16 @@ _EXPORTS: dict[str, str] = {
     "make_fim_response": "pytest_fim.factory",
     "estimate_tokens": "pytest_fim.factory",
     "FIMResponseFactory": "pytest_fim.factory",
+    "CompletionChunk": "pytest_fim.models",
+    "CompletionEvent": "pytest_fim.models",
+    "CompletionResponseStreamChoice": "pytest_fim.models",
+    "DeltaMessage": "pytest_fim.models",
+    "parse_fim_sse": "pytest_fim.stream",
+    "assemble_fim_stream": "pytest_fim.stream",
+    "assert_valid_fim_stream": "pytest_fim.stream",
+    "validate_fim_stream": "pytest_fim.stream",
+    "make_fim_stream": "pytest_fim.stream",
+    "FIMStreamFactory": "pytest_fim.stream",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -60,6 +82,16 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "make_fim_response",
     "estimate_tokens",
     "FIMResponseFactory",
+    "CompletionChunk",
+    "CompletionEvent",
+    "CompletionResponseStreamChoice",
+    "DeltaMessage",
+    "parse_fim_sse",
+    "assemble_fim_stream",
+    "assert_valid_fim_stream",
+    "validate_fim_stream",
+    "make_fim_stream",
+    "FIMStreamFactory",
 ]
 
 

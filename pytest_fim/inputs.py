@@ -13,7 +13,8 @@ Every public function of pytest-fim accepts the same kinds of input:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,71 @@ def _read_http_body(response: Any, what: str) -> bytes:
         raise ValueError(f"cannot read the body of the {what} {type(response).__name__}: "
                          f"{exc}") from None
     return bytes(body)
+
+
+# ---------------------------------------------------------------- streams
+
+#: How the accepted stream kinds are named in a ``TypeError``.
+STREAM_KINDS = (
+    "server-sent events as str or bytes (data: {chunk} lines ending with data: [DONE]), "
+    "an iterable of such lines or byte chunks (as an HTTP response streams them), an "
+    "iterable of chunk dicts or models (pytest-fim's CompletionChunk, the Mistral SDK's "
+    "CompletionEvent or CompletionChunk), an httpx/httpx2 Response or a pathlib.Path to "
+    "an .sse file"
+)
+
+
+@dataclass
+class StreamInput:
+    """A stream as handed to us: raw SSE pieces, or chunks already parsed.
+
+    Exactly one of ``sse`` (text or bytes pieces, in order) and ``chunks``
+    (JSON-like chunk data) is set.
+    """
+
+    sse: list[str | bytes] | None = None
+    chunks: list[Any] | None = None
+
+
+def to_stream(obj: object) -> StreamInput:
+    """Return ``obj`` as a :class:`StreamInput`.
+
+    Raises ``TypeError`` naming the accepted kinds for anything else,
+    including a single response or chunk given where a stream belongs, and
+    ``ValueError`` for a path that cannot be read.
+    """
+    if isinstance(obj, (str, bytes, bytearray, memoryview)):
+        return StreamInput(sse=[obj if isinstance(obj, (str, bytes)) else bytes(obj)])
+    if isinstance(obj, Path):
+        return StreamInput(sse=[_read_file(obj, "stream")])
+    if _is_http_response(obj):
+        return StreamInput(sse=[_read_http_body(obj, "stream")])
+    if isinstance(obj, Mapping) or _dump_model(obj) is not _NOT_A_MODEL:
+        raise TypeError(
+            f"expected a stream, got a single {type(obj).__name__} "
+            f"{shorten(obj, 60)}; a stream is {STREAM_KINDS}. For one complete response use "
+            f"assert_valid_fim_response; for one chunk, wrap it in a list"
+        )
+    if not isinstance(obj, Iterable):
+        raise TypeError(f"expected a stream, got {type(obj).__name__} {shorten(obj, 60)}; "
+                        f"a stream is {STREAM_KINDS}")
+    items = list(obj)
+    if items and all(isinstance(item, (str, bytes, bytearray, memoryview)) for item in items):
+        return StreamInput(sse=[item if isinstance(item, (str, bytes)) else bytes(item)
+                                for item in items])
+    chunks = []
+    for number, item in enumerate(items, start=1):
+        data = item if isinstance(item, Mapping) else _dump_model(item)
+        if data is _NOT_A_MODEL:
+            raise TypeError(f"item {number} of the stream is {type(item).__name__} "
+                            f"{shorten(item, 60)}; a stream is {STREAM_KINDS}")
+        chunks.append(_unwrap_event(dict(data)))
+    return StreamInput(chunks=chunks)
+
+
+def _unwrap_event(data: dict[str, Any]) -> Any:
+    # The SDK's CompletionEvent wraps the chunk as {"data": chunk}.
+    inner = data.get("data")
+    if len(data) == 1 and isinstance(inner, Mapping):
+        return dict(inner)
+    return data

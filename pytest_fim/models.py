@@ -14,10 +14,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 __all__ = [
+    "CHUNK_FINISH_REASONS",
     "FINISH_REASONS",
     "AssistantMessage",
     "ChatCompletionChoice",
+    "CompletionChunk",
+    "CompletionEvent",
+    "CompletionResponseStreamChoice",
     "ContentChunk",
+    "DeltaMessage",
     "FIMCompletionResponse",
     "FunctionCall",
     "ToolCall",
@@ -152,3 +157,53 @@ class FIMCompletionResponse(_Model):
                 return candidate.message.text() if candidate.message else ""
         raise IndexError(f"the response has no choice with index {choice} "
                          f"(it has {len(self.choices or ())} choices)")
+
+
+# ---------------------------------------------------------------- streaming
+
+#: The ``finish_reason`` values the API documents for stream chunks.
+CHUNK_FINISH_REASONS: tuple[str, ...] = ("stop", "length", "error", "tool_calls")
+
+
+class DeltaMessage(_Model):
+    """What one stream chunk adds to a choice: a piece of content, tool calls, the role."""
+
+    role: str | None = None
+    content: MessageContent | None = None
+    #: Pieces of tool calls: a call's arguments may come over several chunks,
+    #: so a piece need not be a whole ToolCall.
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
+    index: int | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class CompletionResponseStreamChoice(_Model):
+    """One choice in a stream chunk; ``finish_reason`` is null until its last chunk."""
+
+    index: TokenCount
+    delta: DeltaMessage
+    finish_reason: FinishReason | None = None
+    logprobs: Any = None
+    prompt_logprobs: Any = None
+
+
+class CompletionChunk(_Model):
+    """One server-sent event of a streamed FIM completion.
+
+    The first chunk may lack ``object`` and ``created``; ``usage`` comes on
+    the last one.
+    """
+
+    id: str
+    model: str
+    choices: list[CompletionResponseStreamChoice]
+    object: str | None = None
+    created: int | None = None
+    usage: UsageInfo | None = None
+
+
+class CompletionEvent(_Model):
+    """The Mistral SDK's wrapper of a chunk, as ``client.fim.stream()`` yields it."""
+
+    data: CompletionChunk

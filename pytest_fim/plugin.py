@@ -15,6 +15,7 @@ import pytest
 if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory
     from pytest_fim.models import FIMCompletionResponse
+    from pytest_fim.stream import FIMStreamFactory
 
 _MARKERS = (
     "fim_response(content=..., **make_fim_response_keywords): build the fim_response "
@@ -96,3 +97,11 @@ def fim_response_factory(request: pytest.FixtureRequest) -> FIMResponseFactory:
     from pytest_fim.factory import FIMResponseFactory
 
     return FIMResponseFactory(_test_seed(request))
+
+
+@pytest.fixture
+def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
+    """make_fim_stream() with per-test deterministic ids: call it to build streams."""
+    from pytest_fim.stream import FIMStreamFactory
+
+    return FIMStreamFactory(_test_seed(request))

@@ -123,7 +123,7 @@ def check_response(
     except ValidationError as exc:
         model = None
         errors = exc.errors(include_url=False)
-        found.extend(_from_pydantic(error) for error in errors[:PROBLEM_LIMIT])
+        found.extend(from_pydantic(error) for error in errors[:PROBLEM_LIMIT])
         if len(errors) > PROBLEM_LIMIT:
             overflow = f"… {len(errors) - PROBLEM_LIMIT} more type errors not listed"
     except RecursionError:
@@ -149,7 +149,8 @@ def _order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
 # ---------------------------------------------------------------- pydantic errors
 
 
-def _from_pydantic(error: ErrorDetails) -> tuple[Path, str]:
+def from_pydantic(error: ErrorDetails) -> tuple[Path, str]:
+    """Turn one pydantic error into a path and a message in our words."""
     path = tuple(part for part in error["loc"] if part not in UNION_TAGS)
     kind = error["type"]
     value = error.get("input")
@@ -204,20 +205,27 @@ def _is_int(value: object) -> bool:
 
 # JSON data holds exact dicts, lists and ints (never bools where ints belong),
 # so the semantic rules test ``type(x) is ...``: faster, and bools stay out.
+def usage_arithmetic(usage: object) -> str | None:
+    """Say what is wrong when ``total_tokens != prompt_tokens + completion_tokens``;
+    None when the counts add up or are not all integers."""
+    if type(usage) is not dict:
+        return None
+    prompt = usage.get("prompt_tokens")
+    completion = usage.get("completion_tokens")
+    total = usage.get("total_tokens")
+    if type(prompt) is int and type(completion) is int and type(total) is int \
+            and total != prompt + completion:
+        return (f"{shorten(total)} != prompt_tokens + completion_tokens "
+                f"({shorten(prompt)} + {shorten(completion)} = {shorten(prompt + completion)})")
+    return None
+
+
 def _semantic_problems(data: dict[str, Any], found: list[tuple[Path, str]]) -> None:
     """Append the rules a schema cannot express; tolerant of wrong types,
     which pydantic reports on its own."""
-    usage = data.get("usage")
-    if type(usage) is dict:
-        prompt = usage.get("prompt_tokens")
-        completion = usage.get("completion_tokens")
-        total = usage.get("total_tokens")
-        if type(prompt) is int and type(completion) is int and type(total) is int \
-                and total != prompt + completion:
-            found.append((("usage", "total_tokens"),
-                          f"{shorten(total)} != prompt_tokens + completion_tokens "
-                          f"({shorten(prompt)} + {shorten(completion)} = "
-                          f"{shorten(prompt + completion)})"))
+    usage_mismatch = usage_arithmetic(data.get("usage"))
+    if usage_mismatch:
+        found.append((("usage", "total_tokens"), usage_mismatch))
     choices = data.get("choices")
     if type(choices) is not list:
         return

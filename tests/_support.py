@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+#: The reference data beside the checkout (../shared/data).
+DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def sdk_models() -> ModuleType:

@@ -1,0 +1,311 @@
+"""Streaming: parsing SSE, assembling, validating and building streams."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _support import DATA_DIR, sdk_models
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_fim import (
+    CompletionChunk,
+    FIMAssertionError,
+    assemble_fim_stream,
+    assert_valid_fim_response,
+    assert_valid_fim_stream,
+    make_fim_response,
+    make_fim_stream,
+    parse_fim_sse,
+    validate_fim_stream,
+)
+
+CHUNK = ('{"id": "a", "model": "m", "choices": [{"index": 0, "delta": {"content": "%s"}, '
+         '"finish_reason": %s}]%s}')
+
+
+def event(content: str, finish: str | None = None, usage: bool = False) -> str:
+    tail = ', "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}' \
+        if usage else ""
+    return CHUNK % (content, json.dumps(finish), tail)
+
+
+def sse(*events: str, end: str = "\n\n", done: bool = True) -> str:
+    body = "".join(f"data: {e}{end}" for e in events)
+    return body + (f"data: [DONE]{end}" if done else "")
+
+
+def problems(stream: object, *, strict: bool = False) -> list[str]:
+    return [str(p) for p in validate_fim_stream(stream, strict=strict)]
+
+
+def example() -> str:
+    path = DATA_DIR / "stream_example.sse"
+    if not path.exists():
+        pytest.skip("shared/data is not beside the checkout")
+    return path.read_text()
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def test_the_reference_stream(tmp_path: Path) -> None:
+    text = example()
+    chunks = parse_fim_sse(text)
+    assert [type(c) for c in chunks] == [CompletionChunk] * 3
+    assert chunks[0].object is None and chunks[1].created == 1759496862
+    response = assert_valid_fim_stream(text, strict=True)
+    assert response.text() == "    return a + b\n"
+    assert response.usage.total_tokens == 21
+    (tmp_path / "s.sse").write_text(text)
+    assert assemble_fim_stream(tmp_path / "s.sse") == response
+
+
+@pytest.mark.parametrize("end", ["\n\n", "\r\n\r\n", "\r\r"])
+def test_event_boundaries(end: str) -> None:
+    text = sse(event("a"), event("b", "stop", usage=True), end=end)
+    assert assemble_fim_stream(text).text() == "ab"
+    assert assemble_fim_stream(text.encode()).text() == "ab"
+
+
+def test_events_split_across_byte_chunks_and_characters() -> None:
+    raw = sse(event("hé"), event("€𝄞", "stop", usage=True)).encode()
+    for size in (1, 2, 3, 5, 7):
+        pieces = [raw[i:i + size] for i in range(0, len(raw), size)]
+        assert assemble_fim_stream(iter(pieces)).text() == "hé€𝄞"
+
+
+def test_lines_without_terminators_as_iter_lines_yields_them() -> None:
+    lines = sse(event("a"), event("b", "stop", usage=True)).split("\n")
+    assert assemble_fim_stream(lines).text() == "ab"
+
+
+def test_field_forms_comments_bom_and_multiline_data() -> None:
+    first = json.loads(event("x"))
+    multi = json.dumps(json.loads(event("y", "stop", usage=True)), indent=1).split("\n")
+    text = ("\ufeff: a comment\n"
+            f"data:{json.dumps(first)}\n\n"
+            "event: message\nid: 7\n"
+            + "".join(f"data: {line}\n" for line in multi) + "\n"
+            ": keep-alive\n\n"
+            "data: [DONE]\n\n")
+    assert assemble_fim_stream(text).text() == "xy"
+
+
+def test_malformed_json_names_the_event_and_shows_it() -> None:
+    with pytest.raises(FIMAssertionError) as info:
+        parse_fim_sse(sse(event("a"), '{"id": "a", "model": ' + "x" * 500))
+    message = str(info.value)
+    assert message.startswith("invalid FIM stream (1 problem):")
+    assert "event 2: not valid JSON" in message and "…(+" in message
+    assert len(message) < 400
+
+
+def test_parse_stops_at_done() -> None:
+    chunks = parse_fim_sse(sse(event("a", "stop")) + "data: {junk\n\n")
+    assert len(chunks) == 1
+
+
+# ---------------------------------------------------------------- assembling
+
+
+def test_sdk_completion_events() -> None:
+    models = sdk_models()
+    chunks = [json.loads(event("a")), json.loads(event("b", "stop", usage=True))]
+    if hasattr(models, "CompletionEvent"):
+        events = [models.CompletionEvent.model_validate({"data": c}) for c in chunks]
+    else:  # pragma: no cover - SDKs without the wrapper
+        events = [models.CompletionChunk.model_validate(c) for c in chunks]
+    response = assemble_fim_stream(events)
+    assert response.text() == "ab"
+    assert_valid_fim_response(response)
+
+
+def test_content_chunks_tool_calls_and_choices() -> None:
+    call = {"id": "c1", "type": "function", "index": 0,
+            "function": {"name": "f", "arguments": '{"a":'}}
+    more = {"index": 0, "function": {"arguments": ' 1}'}}
+    chunks = [
+        {"id": "a", "model": "m", "choices": [
+            {"index": 1, "delta": {"role": "assistant", "content": [{"type": "text",
+                                                                      "text": "p"}]},
+             "finish_reason": None},
+            {"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": None}]},
+        {"id": "a", "model": "m", "created": 5, "choices": [
+            {"index": 1, "delta": {"content": [{"type": "text", "text": "q"}]},
+             "finish_reason": "stop"},
+            {"index": 0, "delta": {"tool_calls": [more]}, "finish_reason": "tool_calls"}],
+         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}},
+    ]
+    response = assemble_fim_stream(chunks)
+    assert response.created == 5
+    choices = response.choices or []
+    assert [c.index for c in choices] == [0, 1]
+    assert choices[0].message and choices[0].message.tool_calls
+    assert choices[0].message.tool_calls[0].function.arguments == '{"a": 1}'
+    assert choices[1].message and choices[1].message.text() == "pq"
+    assert isinstance(choices[1].message.content, list)
+
+
+def test_a_stream_that_cannot_make_a_response_says_so() -> None:
+    with pytest.raises(FIMAssertionError, match="assembled response: usage: required field"):
+        assemble_fim_stream(sse(event("a", "stop")))
+
+
+# ---------------------------------------------------------------- validating
+
+
+def test_every_stream_rule() -> None:
+    chunks = [c.model_dump() for c in make_fim_stream("a b c", seed=1)]
+    chunks[1]["id"] = "other"
+    chunks[1]["model"] = "other-model"
+    chunks[2]["choices"][0]["delta"]["role"] = "user"
+    chunks.append(json.loads(json.dumps(chunks[3])))
+    chunks[4]["usage"]["total_tokens"] = 99
+    found = problems(chunks)
+    assert found == [
+        "chunk 2: id: 'other' differs from chunk 1's 'ae2ab0260b537e7c7a65f0407a6e75f5'",
+        "chunk 2: model: 'other-model' differs from chunk 1's 'codestral-latest'",
+        "chunk 3: choices[0].delta.role: 'user' is not 'assistant'",
+        "chunk 5: usage: usage sent again (first in chunk 4)",
+        "chunk 5: usage.total_tokens: 99 != prompt_tokens + completion_tokens (16 + 5 = 21)",
+        "chunk 5: choices[0].delta: content for index 0 after it finished in chunk 4",
+        "chunk 5: choices[0].finish_reason: index 0 finished twice (first in chunk 4)",
+    ]
+
+
+def test_never_finished_and_schema_problems() -> None:
+    chunks: list[Any] = [json.loads(event("a")), {"id": 3, "model": "m", "choices": "x"}]
+    found = problems(chunks)
+    assert "chunk 2: id: expected a string, got an integer 3" in found
+    assert "chunk 2: choices: expected a list, got a string 'x'" in found
+    assert "choices[0]: never finished: no chunk gave it a finish_reason" in found
+
+
+def test_data_after_done() -> None:
+    text = sse(event("a", "stop", usage=True)) + f"data: {event('late')}\n\n"
+    assert any("event 3: data after [DONE] (event 2)" in p for p in problems(text))
+
+
+def test_strict_profile_rules() -> None:
+    lenient_ok = sse(event("a", "model_length"), json.dumps(
+        {"id": "a", "model": "m", "choices": [],
+         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}),
+        event("", None), done=False)
+    assert problems(lenient_ok) == []
+    strict = problems(lenient_ok, strict=True)
+    assert "the stream does not end with data: [DONE] (strict profile)" in strict
+    assert any("usage must come on the final chunk (chunk 3)" in p for p in strict)
+    assert any("'model_length' is not one of 'stop', 'length', 'error', 'tool_calls'" in p
+               for p in strict)
+
+
+def test_the_strict_flag_reaches_streams(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pytest_fim import assert_valid_fim_stream, make_fim_stream
+
+        def test_it():
+            assert_valid_fim_stream(make_fim_stream("x", seed=1, as_sse=True)
+                                    .replace("data: [DONE]", ""))
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+    result = pytester.runpytest("--fim-strict")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*invalid FIM stream (1 problem, strict profile):",
+                                 "*the stream does not end with data: [[]DONE] (strict*"])
+
+
+@pytest.mark.parametrize(
+    ("given", "error", "says"),
+    [
+        (5, TypeError, "expected a stream, got int 5"),
+        ({"id": "x"}, TypeError, "For one complete response use assert_valid_fim_response"),
+        ([object()], TypeError, "item 1 of the stream is object"),
+        ("", AssertionError, "the stream had no events"),
+        ([], AssertionError, "the stream had no events"),
+        ("data: [DONE]\n\n", AssertionError, "no events before data: \\[DONE\\]"),
+        (b"data: \xff\n\n", AssertionError, "not valid UTF-8"),
+    ],
+)
+def test_bad_input(given: object, error: type[Exception], says: str) -> None:
+    for function in (parse_fim_sse, assemble_fim_stream, assert_valid_fim_stream):
+        with pytest.raises(error, match=says):
+            function(given)
+
+
+# ---------------------------------------------------------------- building
+
+
+def test_make_fim_stream_shapes() -> None:
+    chunks = make_fim_stream("one two three", seed=1)
+    assert chunks[0].object is None and chunks[0].created is None  # as on the wire
+    assert chunks[-1].usage is not None and chunks[-1].choices[0].finish_reason == "stop"
+    assert [c.choices[0].delta.content for c in chunks] == ["", "one", " two", " three"]
+    assert len(make_fim_stream("abcdef", chunk_size=2, seed=1)) == 4
+    assert len(make_fim_stream("abcdef", chunks=2, seed=1)) == 3
+    text = make_fim_stream("x", as_sse=True, seed=1)
+    assert text.endswith("data: [DONE]\n\n") and text.startswith("data: {")
+    assert assemble_fim_stream(text) == make_fim_response("x", seed=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [({"chunks": 0}, "chunks must be a positive int"),
+     ({"chunk_size": -1}, "chunk_size must be a positive int"),
+     ({"chunks": 1, "chunk_size": 1}, "not both"),
+     ({"response": {"id": "x"}, "n": 2}, "takes no make_fim_response keywords")],
+)
+def test_make_fim_stream_bad_arguments(kwargs: dict[str, Any], says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        make_fim_stream(**kwargs)
+
+
+content = st.text(max_size=60) | st.lists(
+    st.builds(lambda t: {"type": "text", "text": t}, st.text(max_size=10)), max_size=3)
+
+
+@settings(max_examples=120, deadline=None)
+@given(content=content, n=st.integers(1, 3),
+       finish=st.sampled_from(["stop", "length", "error"]),
+       split=st.sampled_from([{}, {"chunks": 3}, {"chunk_size": 1}, {"chunk_size": 7}]),
+       seed=st.integers(0, 10))
+def test_round_trip(content: Any, n: int, finish: str, split: dict[str, int],
+                    seed: int) -> None:
+    response = make_fim_response(content, n=n, finish_reason=finish, seed=seed)
+    assert assemble_fim_stream(make_fim_stream(response=response, **split)) == response
+    sse_text = make_fim_stream(response=response, as_sse=True, **split)
+    assert assert_valid_fim_stream(sse_text, strict=True) == response
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=40), cuts=st.lists(st.integers(0, 10_000), max_size=8))
+def test_any_byte_split_parses_the_same(text: str, cuts: list[int]) -> None:
+    raw = make_fim_stream(text, chunk_size=3, seed=1, as_sse=True).encode()
+    points = sorted({c % (len(raw) + 1) for c in cuts})
+    pieces = [raw[a:b] for a, b in zip([0, *points], [*points, len(raw)], strict=True)]
+    assert assemble_fim_stream(pieces) == assemble_fim_stream(raw)
+
+
+def test_stream_factory_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pytest_fim import assemble_fim_stream
+
+        def test_one(fim_stream_factory):
+            first, second = fim_stream_factory("a b"), fim_stream_factory("a b", as_sse=True)
+            assert assemble_fim_stream(first).text() == "a b"
+            assert assemble_fim_stream(second).id != assemble_fim_stream(first).id
+            print("\\nID", assemble_fim_stream(first).id)
+        """
+    )
+    ids = []
+    for _ in range(2):
+        result = pytester.runpytest("-s")
+        result.assert_outcomes(passed=1)
+        ids.append([line for line in result.outlines if line.startswith("ID")])
+    assert ids[0] == ids[1] and ids[0]
