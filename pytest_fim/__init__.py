@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory, estimate_tokens, make_fim_response
+    from pytest_fim.match import assert_fim_response_matches, fim_diff
     from pytest_fim.models import (
         AssistantMessage,
         ChatCompletionChoice,
@@ -64,6 +65,8 @@ _EXPORTS: dict[str, str] = {
     "validate_fim_stream": "pytest_fim.stream",
     "make_fim_stream": "pytest_fim.stream",
     "FIMStreamFactory": "pytest_fim.stream",
+    "assert_fim_response_matches": "pytest_fim.match",
+    "fim_diff": "pytest_fim.match",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -92,6 +95,8 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "validate_fim_stream",
     "make_fim_stream",
     "FIMStreamFactory",
+    "assert_fim_response_matches",
+    "fim_diff",
 ]
 
 

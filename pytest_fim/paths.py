@@ -87,6 +87,10 @@ class PathPattern:
             return self.covers(path)
         return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
 
+    def matches_part(self, position: int, part: PathPart) -> bool:
+        """True when this pattern's part at ``position`` matches ``part``."""
+        return position < len(self.parts) and _part_matches(self.parts[position], part)
+
     def __str__(self) -> str:
         return self.text
 

@@ -105,3 +105,42 @@ def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     from pytest_fim.stream import FIMStreamFactory
 
     return FIMStreamFactory(_test_seed(request))
+
+
+#: Model class names whose ``==`` comparisons get our diff, by the package that
+#: defines them; checked by name so that other comparisons import nothing.
+_FIM_MODELS = {
+    "pytest_fim": frozenset({"FIMCompletionResponse", "CompletionChunk"}),
+    "mistralai": frozenset({"FIMCompletionResponse", "CompletionChunk", "CompletionEvent"}),
+}
+
+
+def _is_fim_model(value: object) -> bool:
+    cls = type(value)
+    root = (cls.__module__ or "").partition(".")[0]
+    return cls.__name__ in _FIM_MODELS.get(root, ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
+                              right: object) -> list[str] | None:
+    """Explain ``assert a == b`` between FIM responses as a structural diff.
+
+    Answers when one side is a FIM model (pytest-fim's or the Mistral SDK's)
+    and the other is such a model or a mapping; returns None for anything
+    else, and on any internal error, so pytest prints its own explanation.
+    """
+    from collections.abc import Mapping
+
+    if op != "==":
+        return None
+    left_fim, right_fim = _is_fim_model(left), _is_fim_model(right)
+    if not (left_fim or right_fim) or not (left_fim or isinstance(left, Mapping)) \
+            or not (right_fim or isinstance(right, Mapping)):
+        return None
+    try:
+        from pytest_fim.explain import explain_equality
+
+        return explain_equality(left, right, verbosity=int(config.getoption("verbose", 0) or 0))
+    except Exception:  # never break pytest's report: fall back to its default
+        return None

@@ -133,17 +133,18 @@ def check_response(
     if use_strict:
         found.extend(_strict_problems(data))
     if len(found) > 1:
-        found.sort(key=lambda item: _order_key(item[0]))
+        found.sort(key=lambda item: order_key(item[0]))
     if overflow:
         found.append(((), overflow))
     return model, [Problem(format_path(path), message) for path, message in found]
 
 
-def _order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
-    # Problems read in the order of the response itself: schema field order,
-    # then items by index, unknown fields last.
+def order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that puts paths in the order of the response itself: schema
+    field order, items by index, unknown fields last."""
+    # Unknown fields keep their own order (the sort is stable).
     return tuple((0, part, "") if isinstance(part, int)
-                 else (1, _FIELD_ORDER.get(part, len(_FIELD_ORDER)), part) for part in path)
+                 else (1, _FIELD_ORDER.get(part, len(_FIELD_ORDER)), "") for part in path)
 
 
 # ---------------------------------------------------------------- pydantic errors

@@ -19,7 +19,8 @@ MESSAGE_LIMIT = 8_000
 #: Longest one call may take, in seconds, on the largest hostile input.
 TIME_LIMIT = 10.0
 
-VALID = make_fim_response(seed=1).model_dump(mode="json")
+MODEL = make_fim_response(seed=1)
+VALID = MODEL.model_dump(mode="json")
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -66,8 +67,18 @@ def entry_points() -> dict[str, Callable[[Any], Any]]:
         points["assert_fills_hole(prefix)"] = lambda value: fills(value, "    return 1\n", "")
     hook = _optional("pytest_fim.plugin", "pytest_assertrepr_compare")
     if hook:
-        points["pytest_assertrepr_compare"] = lambda value: hook(_Config(), "==", value, VALID)
+        points["pytest_assertrepr_compare"] = lambda value: _hook_result(
+            hook(_Config(), "==", MODEL, value))
     return points
+
+
+def _hook_result(lines: Any) -> str:
+    # The hook must answer None or a list of strings, whatever it is given.
+    if lines is None:
+        return ""
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise AssertionError(f"the assert hook answered {type(lines).__name__}, not lines")
+    return "\n".join(lines)
 
 
 def check_contract(name: str, call: Callable[[Any], Any], value: Any) -> str:

@@ -23,4 +23,5 @@ def test_hostile_values(name: str, value: Any) -> None:
 @pytest.mark.parametrize("name", sorted(POINTS))
 def test_extreme_values(name: str) -> None:
     outcomes = [check_contract(name, POINTS[name], value) for value in extreme_values()]
-    assert "assertion" in outcomes or "argument" in outcomes
+    if name != "pytest_assertrepr_compare":  # the hook answers; it never raises
+        assert "assertion" in outcomes or "argument" in outcomes

@@ -1,0 +1,47 @@
+"""The text pytest shows for a failing ``assert a == b`` between FIM responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_fim.diff import render_differences
+from pytest_fim.match import MAX_DEPTH, compare
+
+__all__ = ["explain_equality"]
+
+
+def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list[str]:
+    """Explain why ``left == right`` failed: a summary line, then one entry a difference.
+
+    ``left`` is taken as the actual value and ``right`` as the expected one;
+    everything is compared (nothing ignored, every key on both sides). A key
+    that is null on one side and absent on the other counts as equal: models
+    leave unset defaults out, dicts written by hand leave them out too.
+    """
+    left_name, right_name = type(left).__name__, type(right).__name__
+    left_data, right_data = _plain(left), _plain(right)
+    if left_data == right_data:
+        return [f"{left_name} == {right_name}",
+                f"equal data, different types: {left_name} vs {right_name}"]
+    differences = compare(left_data, right_data, ignore=(), exact=True)
+    count = len(differences)
+    return [f"{left_name} == {right_name}: {count} difference{'s' if count != 1 else ''} "
+            f"(left is shown as actual, right as expected)",
+            *render_differences(differences, verbosity=verbosity)]
+
+
+def _plain(value: object) -> Any:
+    from pytest_fim.inputs import to_data
+
+    return _without_nulls(to_data(value), 0)
+
+
+def _without_nulls(data: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deeply to explain")
+    if type(data) is dict:
+        return {key: _without_nulls(value, depth + 1) for key, value in data.items()
+                if value is not None}
+    if type(data) is list:
+        return [_without_nulls(item, depth + 1) for item in data]
+    return data

@@ -1,0 +1,346 @@
+"""Compare a response with an expected shape: assert_fim_response_matches, fim_diff.
+
+The comparison is partial by default: keys absent from ``expected`` are not
+compared, at every depth; a key that is null on one side and absent on the
+other counts as equal (the schema's optional fields). Expected values that
+are not plain JSON data are matchers (anything whose ``__eq__`` accepts the actual value, such as
+``unittest.mock.ANY`` or dirty-equals); a compiled regular expression
+matches a string it finds a match in.
+
+A passing comparison is a quick walk that never reaches DeepDiff. A failing
+one hands DeepDiff only the parts that differ, list item by list item, so a
+500-choice response with one changed choice costs one choice's diff.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_fim import _settings
+from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
+from pytest_fim.inputs import to_data
+from pytest_fim.paths import ANY_INDEX, parse_pattern
+from pytest_fim.problems import FIMAssertionError, Problem
+
+__all__ = ["assert_fim_response_matches", "compare", "fim_diff"]
+
+DEFAULT_IGNORE: tuple[str, ...] = ("id", "created")
+#: Deeper than this, a structure is taken for a cycle or junk.
+MAX_DEPTH = 200
+_PLAIN = (dict, list, str, int, float, bool, type(None))
+
+
+#: The trie of ignore patterns: each level maps a key (or ANY_INDEX) to the
+#: next level, or to IGNORED where a pattern ends.
+Trie = dict[Any, Any]
+IGNORED: Any = object()
+
+
+@dataclass(frozen=True)
+class _Options:
+    ignored: Trie
+    exact: bool
+    ignore_order: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _trie(patterns: tuple[str, ...]) -> Trie:
+    root: Trie = {}
+    for text in patterns:
+        node = root
+        parts = parse_pattern(text).parts
+        for position, part in enumerate(parts):
+            if position == len(parts) - 1:
+                node[part] = IGNORED
+                break
+            child = node.get(part)
+            if child is IGNORED:
+                break  # a shorter pattern already leaves all of this out
+            if child is None:
+                child = node[part] = {}
+            node = child
+    return root
+
+
+def _options(ignore: str | Iterable[str], exact: bool, ignore_order: bool) -> _Options:
+    if type(ignore) is tuple:
+        try:
+            return _cached_options(ignore, bool(exact), bool(ignore_order))
+        except TypeError:  # an unhashable pattern: let the slow path say what is wrong
+            pass
+    return _build_options(ignore, exact, ignore_order)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_options(ignore: tuple[str, ...], exact: bool, ignore_order: bool) -> _Options:
+    return _build_options(ignore, exact, ignore_order)
+
+
+def _build_options(ignore: str | Iterable[str], exact: bool, ignore_order: bool) -> _Options:
+    if isinstance(ignore, str):
+        ignore = (ignore,)
+    if not isinstance(ignore, Iterable):
+        raise TypeError(f"ignore must be path patterns such as ('id', 'choices[*].message'), "
+                        f"got {type(ignore).__name__}")
+    patterns = tuple(ignore)
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            parse_pattern(pattern)  # raises the TypeError that says what a pattern is
+    return _Options(_trie(patterns), bool(exact), bool(ignore_order))
+
+
+def _below(trie: Trie | None, part: Any) -> Any:
+    """The trie below ``part``: IGNORED, a deeper level, or None (nothing ignored)."""
+    if not trie:
+        return None
+    found = trie.get(part)
+    if found is None and type(part) is int:
+        found = trie.get(ANY_INDEX)
+    return found
+
+
+def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = DEFAULT_IGNORE,
+            exact: bool = False, ignore_order: bool = False) -> list[Difference]:
+    """Every difference between ``actual`` and ``expected``; [] when they match.
+
+    Raises what :func:`assert_fim_response_matches` raises for bad arguments.
+    """
+    options = _options(ignore, exact, ignore_order)
+    actual_data = actual if type(actual) is dict else to_data(actual)
+    expected_data = expected if type(expected) is dict or isinstance(expected, Mapping) else \
+        to_data(expected, what="expected response")
+    walker = _Walker(options)
+    try:
+        if walker.equal(expected_data, actual_data, options.ignored, 0):
+            return []
+        walker.collect(expected_data, actual_data, (), options.ignored, 0)
+    except RecursionError:
+        raise ValueError("cannot compare: the responses are nested too deeply "
+                         "(or one of them refers to itself)") from None
+    from pytest_fim.validate import order_key
+
+    return sorted(walker.found, key=lambda difference: order_key(difference.path))
+
+
+def fim_diff(actual: object, expected: object, *,
+             ignore: str | Iterable[str] = DEFAULT_IGNORE, exact: bool = False,
+             ignore_order: bool = False) -> str:
+    """The difference text :func:`assert_fim_response_matches` would fail with; '' on a match.
+
+    >>> print(fim_diff({"model": "codestral-2508"}, {"model": "codestral-latest"}))
+    FIM response does not match expected (1 difference):
+      model: changed: expected 'codestral-latest', got 'codestral-2508'
+    """
+    differences = compare(actual, expected, ignore=ignore, exact=exact,
+                          ignore_order=ignore_order)
+    if not differences:
+        return ""
+    return "\n".join([summary(len(differences)),
+                      *(f"  {line}" for line in
+                        render_differences(differences, verbosity=_settings.verbosity))])
+
+
+def summary(count: int) -> str:
+    """The first line of a mismatch."""
+    return f"FIM response does not match expected ({count} difference{'s' if count != 1 else ''}):"
+
+
+def assert_fim_response_matches(actual: object, expected: object, *,
+                                ignore: str | Iterable[str] = DEFAULT_IGNORE,
+                                exact: bool = False, ignore_order: bool = False) -> None:
+    """Assert that ``actual`` has the shape ``expected`` describes.
+
+    ``actual`` is any response input (a mapping, JSON text, a model, an
+    HTTP response, a path). ``expected`` is a full response of any input
+    kind or a partial mapping: keys it leaves out are not compared (at every
+    depth) unless ``exact=True``. ``ignore`` lists path patterns left out on
+    both sides (``[*]`` is any index; the default skips the volatile ``id``
+    and ``created``; ``ignore=()`` compares everything). ``ignore_order``
+    compares lists as multisets. Expected values may be matchers (any object
+    whose ``__eq__`` accepts the actual value) or compiled regular
+    expressions (``pattern.search(value)``).
+
+    Raises :class:`FIMAssertionError` starting ``FIM response does not match
+    expected (N differences):`` with one entry per difference (its ``.problems``
+    hold them as path and text), ``TypeError`` when ``expected`` is neither a
+    mapping nor a response input, and ``ValueError`` for a malformed
+    ``ignore`` pattern or a structure nested too deeply (a cycle).
+
+    >>> from unittest.mock import ANY
+    >>> assert_fim_response_matches({"model": "m", "usage": {"total_tokens": 3}},
+    ...                             {"model": ANY, "usage": {"total_tokens": 3}})
+    """
+    __tracebackhide__ = True
+    differences = compare(actual, expected, ignore=ignore, exact=exact,
+                          ignore_order=ignore_order)
+    if differences:
+        lines = render_differences(differences, verbosity=_settings.verbosity)
+        raise FIMAssertionError(
+            summary(len(differences)), [Problem(d.where, d.kind) for d in differences],
+            message="\n".join([summary(len(differences)), *(f"  {line}" for line in lines)]))
+
+
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
+def _is_matcher(value: Any) -> bool:
+    return type(value) not in _PLAIN_TYPES and not isinstance(value, _PLAIN)
+
+
+def _matcher_accepts(matcher: Any, actual: Any) -> bool:
+    if isinstance(matcher, re.Pattern):
+        return isinstance(actual, str) and matcher.search(actual) is not None
+    try:
+        return bool(matcher == actual)
+    except Exception:  # a matcher that raises has not accepted the value
+        return False
+
+
+def _same_kind(expected: Any, actual: Any) -> bool:
+    # JSON numbers: 1 and 1.0 are the same value; a bool is not a number.
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual)
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        return True
+    return type(expected) is type(actual)
+
+
+class _Walker:
+    """Walks ``expected`` and ``actual`` together under the options."""
+
+    def __init__(self, options: _Options) -> None:
+        self.options = options
+        self.found: list[Difference] = []
+
+    # -- the quick check: no allocation beyond the walk, no DeepDiff
+
+    def equal(self, expected: Any, actual: Any, trie: Trie | None, depth: int) -> bool:
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        kind = type(expected)
+        if kind is str:  # the common leaf first
+            return type(actual) is str and expected == actual
+        if kind is dict:
+            if type(actual) is not dict:
+                return False
+            for key, value in expected.items():
+                below = _below(trie, key) if trie else None
+                if below is IGNORED:
+                    continue
+                if key not in actual:
+                    if value is None:  # null and absent say the same in this schema
+                        continue
+                    return False
+                got = actual[key]
+                leaf = type(value)
+                if leaf is str or leaf is int:  # most leaves: no call needed
+                    if type(got) is not leaf or value != got:
+                        if leaf is str or not self.equal(value, got, below, depth + 1):
+                            return False
+                elif not self.equal(value, got, below, depth + 1):
+                    return False
+            if self.options.exact:
+                for key, got in actual.items():
+                    if key not in expected and got is not None \
+                            and _below(trie, key) is not IGNORED:
+                        return False
+            return True
+        if kind is list:
+            if type(actual) is not list or len(actual) != len(expected):
+                return False
+            if self.options.ignore_order:
+                missing, unexpected = self._unordered(expected, actual, trie, depth)
+                return not missing and not unexpected
+            for index, want in enumerate(expected):
+                below = _below(trie, index) if trie else None
+                if below is not IGNORED and not self.equal(want, actual[index], below,
+                                                           depth + 1):
+                    return False
+            return True
+        if _is_matcher(expected):
+            return _matcher_accepts(expected, actual)
+        return _same_kind(expected, actual) and expected == actual
+
+    # -- the full comparison: our own structure, DeepDiff for what is left
+
+    def collect(self, expected: Any, actual: Any, path: tuple[Any, ...], trie: Trie | None,
+                depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        if self.equal(expected, actual, trie, depth):
+            return
+        if _is_matcher(expected):
+            self.found.append(Difference(path, "matcher failed", expected, actual))
+            return
+        if type(expected) is dict and type(actual) is dict:
+            self._collect_dict(expected, actual, path, trie, depth)
+            return
+        if type(expected) is list and type(actual) is list:
+            self._collect_list(expected, actual, path, trie, depth)
+            return
+        self.found.extend(deep_differences(expected, actual, path))
+
+    def _collect_dict(self, expected: dict[str, Any], actual: dict[str, Any],
+                      path: tuple[Any, ...], trie: Trie | None, depth: int) -> None:
+        leaves_expected: dict[str, Any] = {}
+        leaves_actual: dict[str, Any] = {}
+        for key, value in expected.items():
+            below = _below(trie, key)
+            if below is IGNORED:
+                continue
+            if key not in actual:
+                if value is not None:
+                    self.found.append(Difference((*path, key), "missing", value, MISSING))
+            elif isinstance(value, (dict, list)) or _is_matcher(value):
+                self.collect(value, actual[key], (*path, key), below, depth + 1)
+            elif not self.equal(value, actual[key], below, depth + 1):
+                leaves_expected[key], leaves_actual[key] = value, actual[key]
+        if self.options.exact:
+            for key, value in actual.items():
+                if key not in expected and value is not None \
+                        and _below(trie, key) is not IGNORED:
+                    self.found.append(Difference((*path, key), "unexpected", MISSING, value))
+        if leaves_expected:
+            # The plain values that differ, in one DeepDiff call.
+            self.found.extend(deep_differences(leaves_expected, leaves_actual, path))
+
+    def _collect_list(self, expected: list[Any], actual: list[Any], path: tuple[Any, ...],
+                      trie: Trie | None, depth: int) -> None:
+        if self.options.ignore_order:
+            missing, unexpected = self._unordered(expected, actual, trie, depth)
+            self.found.extend(Difference((*path, i), "missing item", expected[i], MISSING)
+                              for i in missing)
+            self.found.extend(Difference((*path, i), "unexpected item", MISSING, actual[i])
+                              for i in unexpected)
+            return
+        if len(expected) != len(actual):
+            self.found.append(Difference(path, "length differs", len(expected), len(actual)))
+        for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
+            below = _below(trie, index)
+            if below is not IGNORED:
+                self.collect(want, got, (*path, index), below, depth + 1)
+        for index in range(len(actual), len(expected)):
+            self.found.append(Difference((*path, index), "missing item", expected[index],
+                                         MISSING))
+        for index in range(len(expected), len(actual)):
+            self.found.append(Difference((*path, index), "unexpected item", MISSING,
+                                         actual[index]))
+
+    def _unordered(self, expected: list[Any], actual: list[Any], trie: Trie | None,
+                   depth: int) -> tuple[list[int], list[int]]:
+        """Pair items regardless of order: (expected items unmatched, actual items unmatched)."""
+        unmatched = list(range(len(actual)))
+        missing = []
+        below = _below(trie, 0)  # patterns name items by [*] when order does not count
+        for index, want in enumerate(expected):
+            for position, candidate in enumerate(unmatched):
+                if self.equal(want, actual[candidate], below, depth + 1):
+                    del unmatched[position]
+                    break
+            else:
+                missing.append(index)
+        return missing, unmatched

@@ -1,0 +1,154 @@
+"""Rendering of differences, and the assert hook as a user meets it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences, unified
+
+USER_TEST = """
+from pytest_fim import make_fim_response
+
+CODE = "".join(f"    line_{i} = {i}\\n" for i in range(40))
+
+def test_models():
+    actual = make_fim_response(CODE.replace("line_20 = 20", "line_20 = 21"), seed=1)
+    expected = make_fim_response(CODE, seed=1)
+    assert actual == expected
+
+def test_model_and_dict_equal_data():
+    response = make_fim_response(seed=1)
+    assert response == response.model_dump()
+
+def test_many():
+    actual = make_fim_response(seed=1)
+    expected = actual.model_dump()
+    expected.update({f"extra_{i}": i for i in range(30)})
+    assert actual == expected
+
+def test_not_fim():
+    assert {"a": 1} == {"a": 2}
+"""
+
+
+@pytest.fixture
+def no_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pytest shows whole explanations on CI; these tests read the default view.
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUILD_NUMBER", raising=False)
+
+
+def test_deep_differences_use_our_paths() -> None:
+    found = deep_differences({"a": [1, {"b": "x"}]}, {"a": [1, {"b": 5}], "c": 1}, ("root",))
+    assert Difference(("root", "a", 1, "b"), "type changed", "x", 5) in found
+    assert Difference(("root", "c"), "unexpected", MISSING, 1) in found
+
+
+def test_unified_marks_whitespace_and_final_newline() -> None:
+    assert unified("a\nb\n", "a\nb \n") == [
+        "--- expected", "+++ actual", "@@ -1,2 +1,2 @@", " a", "-b", "+b·"]
+    assert unified("x\n", "x")[-2:] == ["+x", "\\ no newline at end of actual"]
+    assert "+→y" in unified("    y\n", "\ty\n")
+
+
+def test_render_respects_verbosity() -> None:
+    many = [Difference(("k", i), "changed", "a" * 200, i) for i in range(12)]
+    short = render_differences(many)
+    assert len(short) == 11 and short[-1] == "… and 2 more differences (-vv shows all)"
+    assert "…(+" in short[0]
+    full = render_differences(many, verbosity=2)
+    assert len(full) == 12 and "a" * 200 in full[0]
+
+
+def test_assert_hook_explains_fim_comparisons(pytester: pytest.Pytester, no_ci: None) -> None:
+    pytester.makepyfile(USER_TEST)
+    result = pytester.runpytest("--color=no", "-vv")
+    result.assert_outcomes(failed=4)
+    out = result.stdout.str()
+    assert "\x1b[" not in out
+    result.stdout.fnmatch_lines([
+        "E       assert FIMCompletionResponse == FIMCompletionResponse: 1 difference "
+        "(left is shown as actual, right as expected)",
+        "E         choices[[]0].message.content: changed (-expected +actual):",
+        "E             --- expected",
+        "E             +++ actual",
+        "E             -    line_20 = 20",
+        "E             +    line_20 = 21",
+    ])
+    result.stdout.fnmatch_lines([
+        "E       assert FIMCompletionResponse == dict",
+        "E         equal data, different types: FIMCompletionResponse vs dict",
+    ])
+    result.stdout.fnmatch_lines(["E         extra_29: missing: expected 29"])
+    result.stdout.fnmatch_lines(["E         Differing items:", "E         {'a': 1} != {'a': 2}"])
+
+
+def test_default_verbosity_leads_with_the_summary(pytester: pytest.Pytester,
+                                                  no_ci: None) -> None:
+    pytester.makepyfile(USER_TEST)
+    result = pytester.runpytest("--color=no", "-k", "many")
+    result.stdout.fnmatch_lines([
+        "E       AssertionError: assert FIMCompletionResponse == dict: 30 differences (left "
+        "is shown as actual, right as expected)",
+        "E         extra_0: missing: expected 0",
+    ])
+
+
+def test_without_the_plugin_pytest_explains_as_usual(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(USER_TEST)
+    result = pytester.runpytest("-p", "no:fim", "-k", "models")
+    result.assert_outcomes(failed=1)
+    assert "left is shown as actual" not in result.stdout.str()
+
+
+def test_the_hook_never_breaks_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pytest_fim import make_fim_response
+
+        class Hostile(dict):
+            def items(self):
+                raise RuntimeError("boom")
+
+        def test_it():
+            assert make_fim_response(seed=1) == Hostile(a=1)
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_match_failure_in_a_user_test(pytester: pytest.Pytester, no_ci: None) -> None:
+    pytester.makepyfile(
+        """
+        import re
+        from dirty_equals import IsInt
+        from pytest_fim import assert_fim_response_matches, make_fim_response
+
+        def test_shape():
+            response = make_fim_response("    return a - b\\n", finish_reason="length", seed=1)
+            assert_fim_response_matches(response, {
+                "model": "codestral-latest",
+                "usage": {"total_tokens": IsInt(lt=5)},
+                "choices": [{"finish_reason": re.compile("stop"),
+                             "message": {"content": "    return a + b\\n"}}],
+            })
+        """
+    )
+    result = pytester.runpytest("--color=no")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        ">       assert_fim_response_matches(response, {",
+        "E *pytest_fim.FIMAssertionError: FIM response does not match expected "
+        "(3 differences):",
+        "E *usage.total_tokens: matcher failed: IsInt(lt=5) did not accept *",
+        "E *choices[[]0].message.content: changed (-expected +actual):",
+        "E *--- expected",
+        "E *+++ actual",
+        "E *@@ -1 +1 @@",
+        "E *-    return a + b",
+        "E *+    return a - b",
+        "E *choices[[]0].finish_reason: matcher failed: re.compile('stop') did not accept "
+        "'length'",
+    ])

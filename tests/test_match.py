@@ -1,0 +1,209 @@
+"""assert_fim_response_matches and fim_diff: semantics and the text users read."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+from unittest.mock import ANY
+
+import pytest
+from dirty_equals import IsInt, IsStr
+
+from pytest_fim import FIMAssertionError, assert_fim_response_matches, fim_diff, make_fim_response
+
+CODE = "def add(a, b):\n    total = a + b\n    return total\n"
+
+
+def response(**kwargs: Any) -> dict[str, Any]:
+    kwargs.setdefault("seed", 1)
+    data: dict[str, Any] = make_fim_response(kwargs.pop("content", CODE), **kwargs) \
+        .model_dump(mode="json")
+    return data
+
+
+def test_equal_responses_match_and_ids_are_ignored_by_default() -> None:
+    assert fim_diff(response(seed=1), response(seed=2)) == ""
+    assert_fim_response_matches(response(seed=1), response(seed=2))
+    assert "id: changed" in fim_diff(response(seed=1), response(seed=2), ignore=())
+
+
+def test_partial_expected_compares_only_its_keys() -> None:
+    assert_fim_response_matches(response(), {"model": "codestral-latest",
+                                             "choices": [{"finish_reason": "stop"}]})
+    with pytest.raises(FIMAssertionError) as info:
+        assert_fim_response_matches(response(), {"choices": [{"finish_reason": "length"}]})
+    assert str(info.value) == (
+        "FIM response does not match expected (1 difference):\n"
+        "  choices[0].finish_reason: changed: expected 'length', got 'stop'")
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        ("choices[0].finish_reason", "changed")]
+
+
+def test_exact_reports_missing_and_unexpected_keys() -> None:
+    expected = response()
+    expected["usage"].pop("total_tokens")
+    expected["service"] = "x"
+    text = fim_diff(response(), expected, exact=True)
+    assert "usage.total_tokens: unexpected: " in text
+    assert "service: missing: expected 'x'" in text
+
+
+def test_every_kind_of_difference_is_named() -> None:
+    expected = response(n=2)
+    actual = copy.deepcopy(expected)
+    actual["model"] = "codestral-2508"                      # changed
+    actual["created"] = "yesterday"                         # type changed
+    del actual["usage"]["total_tokens"]                     # missing
+    actual["choices"].append(copy.deepcopy(actual["choices"][0]))  # length, unexpected item
+    text = fim_diff(actual, expected, ignore=("id",))
+    assert text.startswith("FIM response does not match expected (5 differences):")
+    for line in [
+        "  model: changed: expected 'codestral-latest', got 'codestral-2508'",
+        "  created: type changed: expected an integer ",
+        "  usage.total_tokens: missing: expected ",
+        "  choices: length differs: expected 2 items, got 3",
+        "  choices[2]: unexpected item: {",
+    ]:
+        assert line in text, text
+
+
+def test_missing_item() -> None:
+    text = fim_diff(response(n=1), response(n=2))
+    assert "choices: length differs: expected 2 items, got 1" in text
+    assert "choices[1]: missing item: expected {" in text
+
+
+def test_matchers_and_patterns() -> None:
+    expected = {"id": ANY, "model": IsStr(regex=r"codestral-.+"),
+                "usage": {"total_tokens": IsInt(gt=0)},
+                "choices": [{"finish_reason": re.compile("^st"), "message": {"content": ANY}}]}
+    assert_fim_response_matches(response(), expected, ignore=())
+    expected["usage"]["total_tokens"] = IsInt(gt=10**6)
+    expected["choices"][0]["finish_reason"] = re.compile("^len")
+    text = fim_diff(response(), expected)
+    assert "usage.total_tokens: matcher failed: IsInt(gt=1000000) did not accept " in text
+    assert "choices[0].finish_reason: matcher failed: re.compile('^len') did not accept " \
+           "'stop'" in text
+
+
+def test_a_raising_matcher_counts_as_a_failure() -> None:
+    class Broken:
+        def __eq__(self, other: object) -> bool:
+            raise RuntimeError("boom")
+
+        def __repr__(self) -> str:
+            return "Broken()"
+
+    assert "model: matcher failed: Broken() did not accept" in fim_diff(response(),
+                                                                        {"model": Broken()})
+
+
+def test_ignore_patterns_with_star() -> None:
+    actual, expected = response(n=3), response(n=3)
+    for choice in actual["choices"]:
+        choice["message"]["tool_calls"] = [{"function": {"name": "f", "arguments": "{}"}}]
+    assert fim_diff(actual, expected, exact=True) != ""
+    assert fim_diff(actual, expected, exact=True,
+                    ignore=("id", "created", "choices[*].message.tool_calls")) == ""
+    assert fim_diff(actual, expected, ignore=("choices[*].message",)) == ""
+    assert "choices[0]" in fim_diff(actual, expected, ignore=("choices[1]",))
+    changed_usage = copy.deepcopy(expected)
+    changed_usage["usage"]["total_tokens"] = 1
+    assert fim_diff(changed_usage, expected, ignore="usage") == ""  # a single pattern
+
+
+def test_ignore_order() -> None:
+    expected = response(n=3)
+    actual = copy.deepcopy(expected)
+    actual["choices"].reverse()
+    assert fim_diff(actual, expected) != ""
+    assert fim_diff(actual, expected, ignore_order=True) == ""
+    actual["choices"][0]["finish_reason"] = "length"
+    text = fim_diff(actual, expected, ignore_order=True)
+    assert "choices[2]: missing item: expected {" in text
+    assert "choices[0]: unexpected item: {" in text
+
+
+def test_multiline_code_is_a_unified_diff() -> None:
+    code = "".join(f"    line_{i} = {i}\n" for i in range(40))
+    changed = code.replace("line_20 = 20", "line_20 = 21")
+    text = fim_diff(response(content=changed), response(content=code))
+    lines = text.splitlines()
+    assert lines[1] == "  choices[0].message.content: changed (-expected +actual):"
+    assert "      --- expected" in lines and "      +++ actual" in lines
+    assert [line for line in lines if line.startswith("      -    ")] == \
+        ["      -    line_20 = 20"]
+    assert [line for line in lines if line.startswith("      +    ")] == \
+        ["      +    line_20 = 21"]
+    assert len(lines) < 15
+
+
+def test_whitespace_is_made_visible() -> None:
+    text = fim_diff(response(content="x = 1  \n\treturn x"),
+                    response(content="x = 1\n\treturn x\n"))
+    assert "      +x = 1··" in text
+    assert "      -→return x" in text
+    assert "\\ no newline at end of actual" in text
+    single = fim_diff({"model": "a b"}, {"model": "a  b"})
+    assert "(whitespace differs only)" in single
+
+
+def test_values_are_shortened() -> None:
+    text = fim_diff({"model": "m" * 100_000}, {"model": "x"})
+    assert len(text) < 400 and "…(+" in text
+
+
+def test_many_differences_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_fim import _settings
+
+    actual = {f"k{i}": i for i in range(30)}
+    expected = {f"k{i}": -i - 1 for i in range(30)}
+    text = fim_diff(actual, expected)
+    assert text.startswith("FIM response does not match expected (30 differences):")
+    assert text.endswith("… and 20 more differences (-vv shows all)")
+    monkeypatch.setattr(_settings, "verbosity", 2)
+    assert "k29" in fim_diff(actual, expected) and "more differences" not in \
+        fim_diff(actual, expected)
+
+
+def test_null_and_absent_are_the_same() -> None:
+    assert fim_diff({"a": 1}, {"a": 1, "logprobs": None}, exact=True) == ""
+    assert fim_diff({"a": 1, "logprobs": None}, {"a": 1}, exact=True) == ""
+    assert "logprobs: missing: expected 0" in fim_diff({"a": 1}, {"logprobs": 0})
+
+
+def test_inputs_of_every_kind() -> None:
+    model = make_fim_response(CODE, seed=1)
+    assert fim_diff(model, model.model_dump_json()) == ""
+    assert fim_diff(model.model_dump_json().encode(), model) == ""
+
+
+@pytest.mark.parametrize(("expected", "error", "says"), [
+    (5, TypeError, "expected a mapping, JSON text"),
+    (None, TypeError, "expected a mapping"),
+])
+def test_bad_expected(expected: object, error: type[Exception], says: str) -> None:
+    with pytest.raises(error, match=says):
+        fim_diff(response(), expected)
+
+
+@pytest.mark.parametrize("pattern", ["choices[0", "choices[*", "a..b"])
+def test_bad_ignore_pattern_names_it(pattern: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(repr(pattern))):
+        fim_diff(response(), response(), ignore=(pattern,))
+
+
+def test_cycles_and_deep_structures_are_clear_errors() -> None:
+    cyclic: dict[str, Any] = {}
+    cyclic["self"] = cyclic
+    with pytest.raises(ValueError, match="nested too deeply"):
+        fim_diff(cyclic, cyclic)
+    deep: list[Any] = []
+    cursor = deep
+    for _ in range(5000):
+        cursor.append([])
+        cursor = cursor[0]
+    with pytest.raises(ValueError, match="nested too deeply"):
+        fim_diff({"a": deep}, {"a": deep})
+    assert "a[0][0]: unexpected item: [[[[...]]]]" in fim_diff({"a": deep}, {"a": [[]]})
