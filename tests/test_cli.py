@@ -128,3 +128,12 @@ def test_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(a), str(b)]) == 1
     assert main(["diff", str(a), str(tmp_path / "none.json")]) == 2
     assert main(["diff", str(a), str(b), "--ignore", "choices[0"]) == 2
+
+
+def test_recorded_diff_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(RECORDED / "completion.json"), str(RECORDED / "expected.json")]) == 1
+    assert capsys.readouterr().out == (
+        "FIM response does not match expected (1 difference):\n"
+        "  model: changed: expected 'codestral-latest', got 'codestral-2508'\n")
+    assert main(["diff", str(RECORDED / "completion.json"), str(RECORDED / "expected.json"),
+                 "--ignore", "model"]) == 0
