@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory, estimate_tokens, make_fim_response
     from pytest_fim.match import assert_fim_response_matches, fim_diff
+    from pytest_fim.mock import FIMMock, RejectedRequest, Reply
     from pytest_fim.models import (
         AssistantMessage,
         ChatCompletionChoice,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         CompletionResponseStreamChoice,
         ContentChunk,
         DeltaMessage,
+        FIMCompletionRequest,
         FIMCompletionResponse,
         FunctionCall,
         ToolCall,
@@ -67,6 +69,10 @@ _EXPORTS: dict[str, str] = {
     "FIMStreamFactory": "pytest_fim.stream",
     "assert_fim_response_matches": "pytest_fim.match",
     "fim_diff": "pytest_fim.match",
+    "FIMCompletionRequest": "pytest_fim.models",
+    "FIMMock": "pytest_fim.mock",
+    "Reply": "pytest_fim.mock",
+    "RejectedRequest": "pytest_fim.mock",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -97,6 +103,10 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "FIMStreamFactory",
     "assert_fim_response_matches",
     "fim_diff",
+    "FIMCompletionRequest",
+    "FIMMock",
+    "Reply",
+    "RejectedRequest",
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
     "CHUNK_FINISH_REASONS",
@@ -23,6 +23,7 @@ __all__ = [
     "CompletionResponseStreamChoice",
     "ContentChunk",
     "DeltaMessage",
+    "FIMCompletionRequest",
     "FIMCompletionResponse",
     "FunctionCall",
     "ToolCall",
@@ -207,3 +208,41 @@ class CompletionEvent(_Model):
     """The Mistral SDK's wrapper of a chunk, as ``client.fim.stream()`` yields it."""
 
     data: CompletionChunk
+
+
+# ---------------------------------------------------------------- requests
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class FIMCompletionRequest(BaseModel):
+    """The body of ``POST /v1/fim/completions``, with the documented constraints.
+
+    ``model`` and ``prompt`` are required; ``0 <= temperature <= 1.5``,
+    ``0 <= top_p <= 1``; ``max_tokens``, ``min_tokens`` and ``random_seed``
+    are non-negative and ``min_tokens <= max_tokens``; unknown fields are
+    rejected, as the API rejects them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    prompt: str
+    suffix: str | None = None
+    temperature: Annotated[float, Field(ge=0, le=1.5)] | None = None
+    top_p: Probability | None = None
+    max_tokens: Annotated[int, Field(ge=0)] | None = None
+    min_tokens: Annotated[int, Field(ge=0)] | None = None
+    stream: bool = False
+    stop: str | list[str] | None = None
+    random_seed: Annotated[int, Field(ge=0)] | None = None
+    metadata: dict[str, Any] | None = None
+    prompt_cache_key: str | None = None
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> FIMCompletionRequest:
+        if self.min_tokens is not None and self.max_tokens is not None \
+                and self.min_tokens > self.max_tokens:
+            raise ValueError(f"min_tokens ({self.min_tokens}) must not exceed max_tokens "
+                             f"({self.max_tokens})")
+        return self

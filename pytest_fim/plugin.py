@@ -8,18 +8,22 @@ first runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory
+    from pytest_fim.mock import FIMMock
     from pytest_fim.models import FIMCompletionResponse
     from pytest_fim.stream import FIMStreamFactory
 
 _MARKERS = (
     "fim_response(content=..., **make_fim_response_keywords): build the fim_response "
     "fixture with these make_fim_response() arguments",
+    "fim_mock(assert_all_requested=True): options of the fim_mock fixture; "
+    "assert_all_requested=False lets queued answers go unused",
 )
 
 
@@ -105,6 +109,28 @@ def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     from pytest_fim.stream import FIMStreamFactory
 
     return FIMStreamFactory(_test_seed(request))
+
+
+@pytest.fixture
+def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+             ) -> Iterator[FIMMock]:
+    """Stand in for the FIM endpoint under any httpx/httpx2 client: queue answers with add_*."""
+    from pytest_fim.mock import FIMMock
+    from pytest_fim.problems import FIMAssertionError
+
+    marker = request.node.get_closest_marker("fim_mock")
+    options = dict(marker.kwargs) if marker is not None else {}
+    unknown = set(options) - {"assert_all_requested"}
+    if unknown or (marker is not None and marker.args):
+        raise TypeError(f"@pytest.mark.fim_mock takes only assert_all_requested=True/False, "
+                        f"got {sorted(unknown) or list(marker.args if marker else ())}")
+    mock = FIMMock(**options)
+    mock.install(monkeypatch.setattr)
+    yield mock
+    try:
+        mock.check()
+    except FIMAssertionError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 #: Model class names whose ``==`` comparisons get our diff, by the package that
