@@ -1,0 +1,75 @@
+"""Run the joined program and its tests in a separate, isolated Python process.
+
+WARNING: this executes model-written code. It runs in a child process with
+Python's isolated mode (``-I``), a temporary working directory, a timeout
+and an environment holding no variables of yours (so no API keys), but it is
+not a sandbox: the code can still read files and use the network as you can.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from pytest_fim.problems import FIMAssertionError, Problem, shorten
+
+__all__ = ["assert_passes_tests"]
+
+
+def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str, *,
+                        entry_point: str | None = None, timeout: float = 3.0,
+                        choice: int = 0) -> None:
+    """Assert that ``prefix + middle + suffix`` passes ``test_code`` when run.
+
+    WARNING: this executes model-written code (in a child process with
+    Python's isolated mode, a temporary working directory, a timeout and no
+    inherited environment variables, so no secrets; but not a sandbox).
+
+    The program is the joined file, then ``test_code``, then, with
+    ``entry_point``, a call ``check(entry_point)`` (the HumanEval form).
+    ``middle`` may be any response input. Raises
+    :class:`~pytest_fim.FIMAssertionError` with the test's output when it
+    fails or runs past ``timeout`` seconds, and ``TypeError``/``ValueError``
+    for bad arguments.
+
+    >>> assert_passes_tests("def double(x):\\n", "    return 2 * x\\n", "",
+    ...                     "assert double(2) == 4")
+    """
+    __tracebackhide__ = True
+    from pytest_fim.quality import _middle_of
+
+    for name, value in (("prefix", prefix), ("suffix", suffix), ("test_code", test_code)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if entry_point is not None and not (isinstance(entry_point, str)
+                                        and entry_point.isidentifier()):
+        raise ValueError(f"entry_point must be a function name, got {entry_point!r}")
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    text, _ = _middle_of(middle, choice)
+    program = prefix + text + suffix + "\n\n" + test_code + "\n"
+    if entry_point:
+        program += f"\ncheck({entry_point})\n"
+    with tempfile.TemporaryDirectory(prefix="pytest-fim-") as workdir:
+        script = Path(workdir, "fill_under_test.py")
+        script.write_text(program, encoding="utf-8")
+        # Nothing of the caller's environment: API keys must not reach model-written code.
+        environment = {"PATH": os.defpath, "PYTHONDONTWRITEBYTECODE": "1",
+                       "PYTHONIOENCODING": "utf-8"}
+        if sys.platform == "win32":  # pragma: no cover - Python needs it there
+            environment["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+        try:
+            result = subprocess.run([sys.executable, "-I", str(script)], cwd=workdir,
+                                    env=environment, capture_output=True, text=True,
+                                    timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise FIMAssertionError(f"the joined program did not finish within {timeout} s "
+                                    f"(an endless loop?)") from None
+    if result.returncode != 0:
+        output = (result.stderr or result.stdout).strip().split("\n")
+        shown = [Problem("", shorten(line, 200).strip("'\"")) for line in output[-12:]]
+        raise FIMAssertionError(f"the joined program fails its tests (exit status "
+                                f"{result.returncode}):", shown)

@@ -1,0 +1,149 @@
+"""The joined file: where the middle sits, which characters are code, line numbers.
+
+Every check reads the fill through a :class:`Join`: ``prefix + middle +
+suffix`` with the middle's offsets, and a map of which characters are inside
+string literals or comments (so that a ``[SUFFIX]`` in a string or a ``)``
+in a comment is not taken for code).
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass, field
+from functools import cached_property
+
+#: Languages whose comments and strings the lexer knows.
+C_LIKE = frozenset({"javascript", "typescript", "tsx", "java", "go", "rust", "c", "cpp",
+                    "csharp", "kotlin", "swift", "php", "scala"})
+#: Languages where a backtick quotes a string (template literals, raw strings).
+BACKTICK_QUOTES = frozenset({"javascript", "typescript", "tsx", "go", "kotlin"})
+
+
+@dataclass
+class Join:
+    """``prefix + middle + suffix`` and what is known about it."""
+
+    prefix: str
+    middle: str
+    suffix: str
+    language: str = "python"
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def text(self) -> str:
+        """The joined file."""
+        return self.prefix + self.middle + self.suffix
+
+    @property
+    def start(self) -> int:
+        """Offset of the middle in the joined file."""
+        return len(self.prefix)
+
+    @property
+    def end(self) -> int:
+        """Offset just past the middle."""
+        return len(self.prefix) + len(self.middle)
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of ``offset`` in the joined file."""
+        return self.text.count("\n", 0, offset) + 1
+
+    @cached_property
+    def code_mask(self) -> bytearray:
+        """1 for each character of the joined file that is code, 0 inside strings/comments."""
+        return code_mask(self.text, self.language)
+
+    def is_code(self, offset: int) -> bool:
+        """True when the character at ``offset`` is code, not a string or comment."""
+        return 0 <= offset < len(self.code_mask) and bool(self.code_mask[offset])
+
+
+def code_mask(text: str, language: str) -> bytearray:
+    """Mark the characters of ``text`` that are code (1) rather than string or comment (0)."""
+    if language == "python":
+        mask = _python_mask(text)
+        if mask is not None:
+            return mask
+    return _lex_mask(text, language)
+
+
+def _python_mask(text: str) -> bytearray | None:
+    """The mask from Python's own tokenizer; None when it cannot tokenize the file."""
+    mask = bytearray(b"\x01") * len(text)
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    quiet = (tokenize.STRING, tokenize.COMMENT)
+    fstring_parts = {getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE",
+                                                          "FSTRING_END") if hasattr(tokenize, name)}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in quiet or token.type in fstring_parts:
+                begin = starts[token.start[0] - 1] + token.start[1]
+                finish = starts[token.end[0] - 1] + token.end[1]
+                mask[begin:finish] = bytes(finish - begin)
+    except (tokenize.TokenError, SyntaxError, IndexError):
+        return None
+    return mask
+
+
+def _lex_mask(text: str, language: str) -> bytearray:
+    """A small lexer for strings and comments, tolerant of broken code."""
+    mask = bytearray(b"\x01") * len(text)
+    c_like = language in C_LIKE
+    position, length = 0, len(text)
+    while position < length:
+        char = text[position]
+        if char == "#" and not c_like:
+            end = text.find("\n", position)
+            end = length if end < 0 else end
+        elif c_like and text.startswith("//", position):
+            end = text.find("\n", position)
+            end = length if end < 0 else end
+        elif c_like and text.startswith("/*", position):
+            end = text.find("*/", position + 2)
+            end = length if end < 0 else end + 2
+        elif char in "\"'" or (char == "`" and language in BACKTICK_QUOTES):
+            quote = char * 3 if text.startswith(char * 3, position) and not c_like else char
+            end = position + len(quote)
+            while end < length and not text.startswith(quote, end):
+                if text[end] == "\\":
+                    end += 1
+                elif text[end] == "\n" and len(quote) == 1 and char != "`":
+                    break  # an unterminated one-line string ends at the line's end
+                end += 1
+            end = min(end + len(quote), length)
+        else:
+            position += 1
+            continue
+        mask[position:end] = bytes(end - position)
+        position = end
+    return mask
+
+
+def indent_of(line: str) -> int:
+    """Width of a line's leading whitespace (a tab counts as one)."""
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def code_lines(text: str) -> list[str]:
+    """Lines that hold something besides whitespace."""
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def context(join: Join, line: int | None = None, *, around: int = 2) -> list[str]:
+    """The join around ``line`` (default: the hole), numbered, middle between ⟦ ⟧."""
+    marked = join.prefix + "⟦" + join.middle + "⟧" + join.suffix
+    lines = marked.split("\n")
+    first = join.line_of(join.start)
+    last = join.line_of(join.end)
+    if line is None:
+        low, high = first - around, last + around
+    else:
+        low, high = line - around, line + around
+    low, high = max(low, 1), min(high, len(lines))
+    if high - low > 12:  # a long middle: its ends, not all of it
+        high = low + 12
+    width = len(str(high))
+    return [f"{number:>{width}} | {lines[number - 1]}" for number in range(low, high + 1)]
