@@ -31,6 +31,22 @@ if TYPE_CHECKING:
         UsageInfo,
     )
     from pytest_fim.problems import FIMAssertionError, Problem
+    from pytest_fim.quality import (
+        FillProblem,
+        assert_brackets,
+        assert_fills_hole,
+        assert_indentation,
+        assert_matches_reference,
+        assert_no_markdown,
+        assert_no_repetition,
+        assert_no_special_tokens,
+        assert_no_suffix_echo,
+        assert_passes_tests,
+        assert_scope,
+        assert_syntax,
+        edit_similarity,
+        fill_problems,
+    )
     from pytest_fim.stream import (
         FIMStreamFactory,
         assemble_fim_stream,
@@ -73,6 +89,20 @@ _EXPORTS: dict[str, str] = {
     "FIMMock": "pytest_fim.mock",
     "Reply": "pytest_fim.mock",
     "RejectedRequest": "pytest_fim.mock",
+    "FillProblem": "pytest_fim.quality",
+    "assert_brackets": "pytest_fim.quality",
+    "assert_fills_hole": "pytest_fim.quality",
+    "assert_indentation": "pytest_fim.quality",
+    "assert_matches_reference": "pytest_fim.quality",
+    "assert_no_markdown": "pytest_fim.quality",
+    "assert_no_repetition": "pytest_fim.quality",
+    "assert_no_special_tokens": "pytest_fim.quality",
+    "assert_no_suffix_echo": "pytest_fim.quality",
+    "assert_passes_tests": "pytest_fim.quality",
+    "assert_scope": "pytest_fim.quality",
+    "assert_syntax": "pytest_fim.quality",
+    "edit_similarity": "pytest_fim.quality",
+    "fill_problems": "pytest_fim.quality",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -107,6 +137,20 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "FIMMock",
     "Reply",
     "RejectedRequest",
+    "FillProblem",
+    "assert_brackets",
+    "assert_fills_hole",
+    "assert_indentation",
+    "assert_matches_reference",
+    "assert_no_markdown",
+    "assert_no_repetition",
+    "assert_no_special_tokens",
+    "assert_no_suffix_echo",
+    "assert_passes_tests",
+    "assert_scope",
+    "assert_syntax",
+    "edit_similarity",
+    "fill_problems",
 ]
 
 

@@ -10,6 +10,7 @@ around it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "LANGUAGES",
     "MODES",
     "SPECIAL_TOKENS",
+    "FIMQualityNote",
     "FillProblem",
     "assert_brackets",
     "assert_fills_hole",
@@ -108,7 +110,13 @@ def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "
     for name, check in CHECKS.items():
         if name not in skipped:
             found.extend(check(fill))
+    for note in dict.fromkeys(fill.notes):
+        warnings.warn(note, FIMQualityNote, stacklevel=3)
     return found
+
+
+class FIMQualityNote(UserWarning):
+    """A check could not run (no parser for the language); the text says what to install."""
 
 
 def assert_fills_hole(prefix: str, middle: object, suffix: str, *, language: str = "python",

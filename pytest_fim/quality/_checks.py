@@ -41,7 +41,7 @@ _CLOSING_LINE = re.compile(r"^[ \t]*([)\]}]|else\b|elif\b|except\b|finally\b|cas
                            r"default\b|end\b|catch\b|\}|#|//)")
 _OPENS_BLOCK = re.compile(r"[:{(\[\\,]\s*(#.*|//.*)?$")
 _TOP_LEVEL_DEFINITION = re.compile(r"^(async\s+def|def|class|function|func|fn|pub\s+fn)\s")
-_UNIT = re.compile(r"^(?P<unit>.{1,8}?)(?P=unit){9,}$")
+_UNIT = re.compile(r"(?P<unit>.{1,8}?)(?P=unit){9,}$")
 TRUNCATED_REASONS = frozenset({"length", "model_length", "error"})
 
 
@@ -169,19 +169,21 @@ def _substantive(lines: list[str]) -> bool:
 def check_suffix_echo(fill: Fill) -> list[FillProblem]:
     """The middle repeats the code that comes after the hole."""
     join = fill.join
-    middle_lines = [line.rstrip() for line in code_lines(join.middle)]
+    # A leaked end token after the echo ("...echo<|endoftext|>") hides nothing.
+    middle = _TOKENS.sub("", join.middle)
+    middle_lines = [line.rstrip() for line in code_lines(middle)]
     suffix_lines = [line.rstrip() for line in code_lines(join.suffix)]
     if not middle_lines or not suffix_lines:
         return []
     for count in (3, 2, 1):
         tail, head = middle_lines[-count:], suffix_lines[:count]
         if len(tail) == count and tail == head and _substantive(tail):
-            offset = join.end - len(join.middle) + join.middle.rfind(tail[0].strip())
+            offset = join.start + max(join.middle.rfind(tail[0].strip()), 0)
             return [fill.problem(
                 "suffix_echo", f"the middle ends with the {count} line{'s' if count > 1 else ''}"
                 f" the suffix starts with: {head[0].strip()[:60]!r}", offset)]
-    overlap = _overlap(join.middle, join.suffix)
-    before = join.middle[len(join.middle) - len(overlap) - 1:][:1]
+    overlap = _overlap(middle, join.suffix)
+    before = middle[len(middle) - len(overlap) - 1:][:1]
     # An overlap that starts inside the middle's indentation is a coincidence of
     # whitespace ("        return x" ends with "    return x"), not an echo.
     if len(overlap.strip()) >= 8 and re.search(r"\w", overlap) and before not in (" ", "\t"):
@@ -338,8 +340,8 @@ def _one_column_off(fill: Fill) -> list[FillProblem]:
     first = join.middle.split("\n", 1)[0]
     previous = next((line for line in reversed(join.prefix.split("\n")) if line.strip()), None)
     following = next((line for line in join.suffix.split("\n") if line.strip()), None)
-    if not first.strip() or previous is None or following is None:
-        return []
+    if not first.strip() or previous is None or following is None or "\t" in first[:4]:
+        return []  # tabs: a column is not a space's width
     width = indent_of(first)
     second = next((line for line in join.middle.split("\n")[1:] if line.strip()), following)
     if width % 2 and width - 1 in {indent_of(previous), indent_of(second)} \
@@ -415,7 +417,7 @@ def check_repetition(fill: Fill) -> list[FillProblem]:
         for start in range(0, len(code) - 2 * size + 1):
             block = code[start:start + size]
             if block == code[start + size:start + 2 * size] and \
-                    len("".join(line.strip() for line in block)) >= 40 and \
+                    len("".join(line.strip() for line in block)) >= 20 and \
                     code[start + 2 * size:start + 3 * size] == block:
                 return [fill.problem("repetition", f"a block of {size} lines repeated three "
                                                    f"times", join.start)]
