@@ -146,4 +146,14 @@ def context(join: Join, line: int | None = None, *, around: int = 2) -> list[str
     if high - low > 12:  # a long middle: its ends, not all of it
         high = low + 12
     width = len(str(high))
-    return [f"{number:>{width}} | {lines[number - 1]}" for number in range(low, high + 1)]
+    return [f"{number:>{width}} | {_cut(lines[number - 1])}" for number in range(low, high + 1)]
+
+
+#: Longest line the context shows; a 10 MB line still prints as a line.
+LINE_LIMIT = 160
+
+
+def _cut(line: str) -> str:
+    if len(line) <= LINE_LIMIT:
+        return line
+    return f"{line[:LINE_LIMIT]}…(+{len(line) - LINE_LIMIT} chars)"
