@@ -26,7 +26,6 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("diff_speed.py", False),
     ("stream_speed.py", False),
     ("mock_speed.py", False),
-    ("quality_speed.py", True),
     ("quality_detection.py", True),
     ("cli_speed.py", False),
 ]
