@@ -199,3 +199,30 @@ def test_loads_by_name_when_autoloading_is_off(pytester: pytest.Pytester,
     pytester.makepyfile("def test_it(fim_response):\n    assert fim_response.id\n")
     pytester.runpytest_subprocess("-p", "pytest_fim.plugin").assert_outcomes(passed=1)
     pytester.runpytest_subprocess().assert_outcomes(errors=1)
+
+
+def test_ids_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def record(request, *ids):
+            with open(request.config.rootpath / "ids.txt", "a") as out:
+                out.write(request.node.nodeid + " " + " ".join(ids) + "\\n")
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_ids(request, n, fim_response, fim_response_factory, fim_stream_factory):
+            stream = fim_stream_factory("x")
+            record(request, fim_response.id, fim_response_factory().id, stream[0].id)
+        """
+    )
+    ids_file = pytester.path / "ids.txt"
+    runs = []
+    for args in ((), ("-p", "xdist", "-n", "2")):
+        if ids_file.exists():
+            ids_file.unlink()
+        pytester.runpytest_subprocess(*args).assert_outcomes(passed=6)
+        runs.append(sorted(ids_file.read_text().splitlines()))
+    assert runs[0] == runs[1]
+    assert len({line.split()[1] for line in runs[0]}) == 6
