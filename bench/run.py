@@ -1,9 +1,10 @@
-"""Run every benchmark and print one table: figure, ours, reference, ratio, target, result.
+"""Run every benchmark and print their tables: figure, ours, reference, ratio, target, result.
 
 Each script in bench/ measures the figures of one issue side by side with
-their reference, in one run, and prints its rows as a Markdown table; this
-entry point runs them all and gathers the rows. The fuzz soak is long and
-runs only when asked (``--soak N`` examples per entry point).
+their reference, in one run, and prints a Markdown table; this entry point
+runs them all, prints the tables in issue order and fails if any figure
+does. The fuzz soak is long and runs only when asked (``--soak N``
+examples per entry point).
 
 Run: ``python bench/run.py [--data ../shared/data] [--soak 100000]``.
 Exit status 1 if any figure fails or any script breaks.
@@ -31,18 +32,6 @@ SCRIPTS: list[tuple[str, bool]] = [
 ]
 
 
-def table_rows(output: str) -> list[str]:
-    rows = []
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if not line.startswith("|") or set(line) <= set("|-: "):
-            continue
-        if cells and cells[0].lower() in {"figure", "entry point", "mode", "check"}:
-            continue
-        rows.append(line.strip())
-    return rows
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
@@ -51,7 +40,6 @@ def main() -> int:
                         help="also run the fuzz soak with this many examples per entry point")
     args = parser.parse_args()
     failed: list[str] = []
-    rows: list[str] = []
     for script, needs_data in SCRIPTS:
         path = HERE / script
         if not path.exists():
@@ -60,15 +48,13 @@ def main() -> int:
         command = [sys.executable, str(path)] + ([str(args.data)] if needs_data else [])
         print(f"running {script} …", file=sys.stderr, flush=True)
         result = subprocess.run(command, capture_output=True, text=True)
-        found = table_rows(result.stdout)
-        rows.extend(f"{line} ({script})" if not line.endswith("|") else line for line in found)
+        # Each script prints its own table (figure, ours, reference, ratio,
+        # target, result); they are shown one after another, in issue order.
+        print(f"### {script}\n")
+        print(result.stdout.strip() + "\n", flush=True)
         if result.returncode != 0:
             failed.append(script)
-            sys.stderr.write(result.stdout[-2000:] + result.stderr[-2000:])
-    print("| figure | ours | reference | ratio | target | result |")
-    print("|---|---|---|---|---|---|")
-    for row in rows:
-        print(row)
+            sys.stderr.write(result.stderr[-2000:])
     if args.soak:
         print(f"\nfuzz soak, {args.soak:,} examples per entry point:", flush=True)
         soak = subprocess.run([sys.executable, str(HERE / "fuzz_soak.py"),
@@ -78,6 +64,7 @@ def main() -> int:
     if failed:
         print(f"\nfailed: {', '.join(failed)}")
         return 1
+    print("every figure passes")
     return 0
 
 
