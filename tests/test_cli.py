@@ -137,3 +137,27 @@ def test_recorded_diff_example(capsys: pytest.CaptureFixture[str]) -> None:
         "  model: changed: expected 'codestral-latest', got 'codestral-2508'\n")
     assert main(["diff", str(RECORDED / "completion.json"), str(RECORDED / "expected.json"),
                  "--ignore", "model"]) == 0
+
+
+def test_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from pytest_fim import cli
+
+    log = tmp_path / "big.jsonl"
+    log.write_text((good() + "\n") * 3000)
+    clock = iter(range(0, 10**6))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shows in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert main(["validate", str(log)]) == 0
+        assert ("\rchecked 1,000 responses…" in stream.getvalue()) is shows
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["validate", "-q", str(log)]) == 0
+    assert terminal.getvalue() == ""

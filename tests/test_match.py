@@ -207,3 +207,32 @@ def test_cycles_and_deep_structures_are_clear_errors() -> None:
     with pytest.raises(ValueError, match="nested too deeply"):
         fim_diff({"a": deep}, {"a": deep})
     assert "a[0][0]: unexpected item: [[[[...]]]]" in fim_diff({"a": deep}, {"a": [[]]})
+
+
+def test_equal_inputs_never_reach_deepdiff(monkeypatch: pytest.MonkeyPatch) -> None:
+    import deepdiff
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("DeepDiff was called")
+
+    monkeypatch.setattr(deepdiff, "DeepDiff", refuse)
+    assert fim_diff(response(seed=1), response(seed=2)) == ""
+    assert_fim_response_matches(response(), {"model": ANY, "choices": [{"index": 0}]})
+
+
+def test_only_unequal_choices_reach_deepdiff(monkeypatch: pytest.MonkeyPatch) -> None:
+    import deepdiff
+
+    seen: list[Any] = []
+    real = deepdiff.DeepDiff
+
+    def spy(expected: Any, actual: Any, **kwargs: Any) -> Any:
+        seen.append(expected)
+        return real(expected, actual, **kwargs)
+
+    monkeypatch.setattr(deepdiff, "DeepDiff", spy)
+    expected = response(n=500)
+    actual = copy.deepcopy(expected)
+    actual["choices"][250]["finish_reason"] = "length"
+    assert "choices[250].finish_reason: changed" in fim_diff(actual, expected)
+    assert seen == [{"finish_reason": "stop"}]
