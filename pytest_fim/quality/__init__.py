@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from pytest_fim.problems import FIMAssertionError
 from pytest_fim.quality._checks import CHECKS, SPECIAL_TOKENS, Fill
@@ -77,8 +77,7 @@ def _fill(prefix: object, middle: object, suffix: object, *, language: str,
     if not isinstance(choice, int) or isinstance(choice, bool) or choice < 0:
         raise ValueError(f"choice must be a non-negative int, got {choice!r}")
     text, finish_reason = _middle_of(middle, choice)
-    assert isinstance(prefix, str) and isinstance(suffix, str)  # for the type checker
-    return Fill(Join(prefix, text, suffix, language), reference=reference,
+    return Fill(Join(cast(str, prefix), text, cast(str, suffix), language), reference=reference,
                 finish_reason=None if allow_truncated else finish_reason,
                 expect_empty=expect_empty)
 
