@@ -261,3 +261,28 @@ def test_failing_and_endless_programs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MISTRAL_API_KEY", "sk-canary-secret")
     assert_passes_tests("import os\n", "", "",
                         "assert 'MISTRAL_API_KEY' not in os.environ")
+
+
+def test_random_mid_line_spans_are_accepted() -> None:
+    # Benchmarks cut holes at random characters; a correct span must pass
+    # every check but the scope heuristic.
+    import random
+
+    data = rows("HumanEval-MultiLineInfilling.jsonl.gz")
+    rng = random.Random(7)
+    false = []
+    for _ in range(600):
+        row = rng.choice(data)
+        full = row["prompt"] + row["canonical_solution"] + row["suffix"]
+        start = rng.randrange(len(row["prompt"]), len(full) - 1)
+        end = rng.randrange(start + 1, min(len(full), start + 300))
+        found = fill_problems(full[:start], full[start:end], full[end:], skip={"scope"})
+        if found:
+            false.append((row["task_id"], start, end, [str(p) for p in found]))
+    assert false == []
+
+
+def test_empty_only_where_code_is_missing() -> None:
+    assert checks("", prefix="def f():\n", suffix="") == ["empty"]
+    assert checks("\n", prefix="x = 1\n", suffix="y = 2\n") == []
+    assert checks("", prefix="def f():\n", suffix="", expect_empty=True) != ["empty"]

@@ -93,6 +93,8 @@ class Fill:
         """True when the middle caused ``error``: the parser stopped inside the middle,
         or no neutral (or reference) middle fails the same way."""
         join = self.join
+        if not join.middle.strip():
+            return False  # nothing was written: the empty check speaks for it
         if error.line is not None and \
                 join.line_of(join.start) <= error.line <= join.line_of(max(join.end - 1, 0)) \
                 and join.middle.strip():
@@ -131,6 +133,8 @@ def check_empty(fill: Fill) -> list[FillProblem]:
     """Nothing but whitespace where code was expected."""
     if fill.expect_empty or fill.join.middle.strip():
         return []
+    if fill.language == "python" and fill.error is None:
+        return []  # the file is whole without code here: a blank hole, not a missing fill
     return [fill.problem("empty", "the middle is empty (pass expect_empty=True if the hole "
                                   "should stay empty)", fill.join.start)]
 
@@ -323,9 +327,10 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
     if not found:
         found.extend(_one_column_off(fill))
     last = join.prefix.rsplit("\n", 1)[-1]
-    if join.middle.startswith((" ", "\t")) and join.prefix and (
-            (last.strip() and last.endswith((" ", "\t")))
-            or (not last.strip() and last and not join.prefix.endswith("\n"))):
+    # Inside a line, "x = " then " 1" doubles the space; a hole inside the
+    # indentation may split it anywhere, so that is no fault.
+    if join.middle.startswith((" ", "\t")) and last.strip() and last.endswith((" ", "\t")) \
+            and join.middle.lstrip(" \t")[:1] not in ("", "\n", "\r"):
         found.append(fill.problem("indentation", "doubled whitespace at the join: the line "
                                                  "already has it before the hole", join.start))
     return found
