@@ -130,6 +130,22 @@ def main() -> int:
               f"| {'pass' if passed else 'FAIL'} |")
         for task in false[:5]:
             print(f"    false positive: {task}", file=sys.stderr)
+    import random
+
+    rng = random.Random(2026)
+    spans = 3000
+    multi = rows_by_set[SETS[1]]
+    flagged = 0
+    for _ in range(spans):
+        row = rng.choice(multi)
+        full = row["prompt"] + row["canonical_solution"] + row["suffix"]
+        start = rng.randrange(len(row["prompt"]), len(full) - 1)
+        end = rng.randrange(start + 1, min(len(full), start + 300))
+        flagged += bool(fill_problems(full[:start], full[start:end], full[end:],
+                                      skip={"scope"}))
+    ok &= flagged == 0
+    print(f"| random mid-line spans (all checks but scope) | {spans} | {flagged} | | "
+          f"0 false positives | {'pass' if flagged == 0 else 'FAIL'} |")
     print()
     print("| mode | corrupted fills | detected | rate | by its own check | target | result |")
     print("|---|---|---|---|---|---|---|")
