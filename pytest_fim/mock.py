@@ -7,7 +7,19 @@ test, has its ``POST .../v1/fim/completions`` answered from a queue. Every
 other request goes to the real transport untouched.
 
 The module never imports httpx or httpx2 itself until :meth:`FIMMock.install`
-finds them installed.
+finds them installed, and it never imports pytest: the fixture in
+:mod:`pytest_fim.plugin` adapts it to pytest.
+
+Retries, as the Mistral SDK does them (1.x and 3.x alike): with no
+``retry_config`` (the default) it retries nothing, so a queued 429 or 500
+raises the SDK's error at once and consumes one answer. With
+``retry_config=RetryConfig("backoff", ...)`` it retries 429, 500, 502, 503
+and 504, each retry consuming the next queued answer; SDK 3.x sleeps for the
+``Retry-After`` header (seconds, fractions accepted), SDK 1.x ignores the
+header and sleeps its backoff (``initial_interval`` × ``exponent``\\ :sup:`n`
+plus up to 1 s of jitter, capped by ``max_interval``). When the queue runs
+dry mid-retry the mock's failure is not retryable, so the SDK stops at once:
+a test never loops.
 """
 
 from __future__ import annotations
@@ -16,9 +28,9 @@ import importlib
 import importlib.util
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -28,27 +40,55 @@ from pytest_fim.models import FIMCompletionRequest
 from pytest_fim.problems import FIMAssertionError, Problem, render, shorten
 from pytest_fim.validate import from_pydantic
 
-__all__ = ["FIMMock", "RejectedRequest", "Reply"]
+__all__ = ["FIMMock", "RejectedRequest", "Reply", "api_error_body", "redact"]
 
+#: The path the mock answers, on any host and under any base path.
 FIM_PATH = "/v1/fim/completions"
+#: What a recorded ``Authorization`` header reads.
 REDACTED = "Bearer ***"
-_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie"})
+_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie",
+                             "proxy-authorization"})
+#: ``Retry-After`` of a queued 429 unless told otherwise: what a client must
+#: wait, in seconds, as the live API says it.
+DEFAULT_RETRY_AFTER = "1"
+#: ``make_fim_stream`` keywords that shape how a stream is cut, not what it says.
+_STREAM_KEYWORDS = ("chunks", "chunk_size")
+
 _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
             422: "Unprocessable Entity", 429: "Too Many Requests",
             500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+SetAttr = Callable[[Any, str, Any], None]
+
+
+class _Request(Protocol):
+    """What the mock reads of an ``httpx.Request`` or ``httpx2.Request``."""
+
+    method: str
+    url: Any
+    headers: Any
+
+    def read(self) -> bytes: ...
+
+
+# ---------------------------------------------------------------- answers
 
 
 @dataclass
 class Reply:
     """One queued answer: a response, a stream, an error, or a callback.
 
-    Build them with :meth:`response`, :meth:`stream` and :meth:`error`, for
-    example as the return value of an ``add_callback`` function.
+    Build them with :meth:`response_of`, :meth:`stream_of` and
+    :meth:`error_of`, for example as what an ``add_callback`` function returns:
+
+    >>> Reply.error_of(429, retry_after=0.01).headers
+    {'Retry-After': '0.01'}
     """
 
     kind: str
     response: Any = None
     keywords: dict[str, Any] = field(default_factory=dict)
+    split: dict[str, Any] = field(default_factory=dict)
     status_code: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -57,38 +97,77 @@ class Reply:
 
     @classmethod
     def response_of(cls, response: object = None, **keywords: Any) -> Reply:
-        """A complete response: ``response`` as given, or built by make_fim_response."""
+        """A complete response: ``response`` as given, or built by make_fim_response.
+
+        Raises ``ValueError`` for a ``response`` together with keywords.
+        """
+        _one_source(response, keywords)
         return cls("response", response=response, keywords=keywords)
 
     @classmethod
     def stream_of(cls, response: object = None, *, sse: str | bytes | None = None,
                   **keywords: Any) -> Reply:
-        """A streamed response (server-sent events); ``sse`` sends that text as it is."""
-        return cls("stream", response=response, keywords=keywords, sse=sse)
+        """A streamed response (server-sent events ending ``data: [DONE]``).
+
+        Takes the arguments of :meth:`response_of` plus ``chunks=`` or
+        ``chunk_size=`` (how :func:`make_fim_stream` cuts the text), or
+        ``sse=`` raw text sent as it is (a broken stream, say).
+        """
+        split = {name: keywords.pop(name) for name in _STREAM_KEYWORDS if name in keywords}
+        _one_source(response, keywords)
+        if sse is not None and (response is not None or keywords or split):
+            raise ValueError("sse= is sent as it is; it takes no response or keywords")
+        return cls("stream", response=response, keywords=keywords, split=split, sse=sse)
 
     @classmethod
     def error_of(cls, status_code: int, *, message: str | None = None, body: Any = None,
-                 headers: dict[str, str] | None = None) -> Reply:
-        """An error status with the API's own body for it (or ``body``)."""
-        if not isinstance(status_code, int) or not 400 <= status_code <= 599:
+                 headers: dict[str, str] | None = None,
+                 retry_after: float | None = None) -> Reply:
+        """An error status with the API's own body for it (or ``body``).
+
+        A 429 carries ``Retry-After: 1`` unless ``retry_after`` (seconds)
+        says otherwise. Raises ``ValueError`` for a status outside 400..599.
+        """
+        if not isinstance(status_code, int) or isinstance(status_code, bool) \
+                or not 400 <= status_code <= 599:
             raise ValueError(f"an error status must be an int from 400 to 599, "
                              f"got {shorten(status_code)}")
-        return cls("error", status_code=status_code, body=body if body is not None
-                   else api_error_body(status_code, message), headers=dict(headers or {}))
+        all_headers = dict(headers or {})
+        if retry_after is not None:
+            all_headers["Retry-After"] = f"{retry_after:g}"
+        elif status_code == 429 and not any(k.lower() == "retry-after" for k in all_headers):
+            all_headers["Retry-After"] = DEFAULT_RETRY_AFTER
+        return cls("error", status_code=status_code, headers=all_headers,
+                   body=body if body is not None else api_error_body(status_code, message))
 
     def describe(self) -> str:
-        """How the answer reads in a message."""
+        """How the answer reads in a message: ``response(content='x')``, ``error 429``."""
         if self.kind == "error":
             return f"error {self.status_code}"
         if self.kind == "callback":
             return f"callback {getattr(self.callback, '__name__', 'function')}"
-        shown = ", ".join(f"{k}={shorten(v, 30)}" for k, v in self.keywords.items())
-        return f"{self.kind}({shown or ('a given response' if self.response else '')})"
+        given = {**self.keywords, **self.split}
+        shown = ", ".join(f"{k}={shorten(v, 30)}" for k, v in given.items())
+        if self.response is not None:
+            shown = "a given response"
+        elif self.sse is not None:
+            shown = f"sse={shorten(self.sse, 30)}"
+        return f"{self.kind}({shown})"
+
+
+def _one_source(response: object, keywords: dict[str, Any]) -> None:
+    if response is not None and keywords:
+        raise ValueError(f"give a response or make_fim_response keywords, not both "
+                         f"(got {', '.join(sorted(keywords))})")
 
 
 def api_error_body(status_code: int, message: str | None = None) -> dict[str, Any]:
-    """The body the live API sends with an error status."""
-    if status_code == 401:
+    """The JSON body the live API sends with an error status.
+
+    >>> api_error_body(400)["message"]
+    'FIM is not enabled for this model'
+    """
+    if status_code == 401:  # the gateway answers this one, in its own shape
         return {"message": message or "Unauthorized", "request_id": "0" * 32}
     kinds = {400: ("invalid_request_error", "FIM is not enabled for this model"),
              422: ("invalid_request_error", None),
@@ -96,7 +175,7 @@ def api_error_body(status_code: int, message: str | None = None) -> dict[str, An
              500: ("internal_server_error", "Internal server error")}
     kind, default = kinds.get(status_code, ("api_error", _REASONS.get(status_code, "Error")))
     text: Any = message or default
-    if status_code == 422:
+    if status_code == 422:  # FastAPI's detail list, wrapped in the API's envelope
         text = {"detail": [{"type": "value_error", "loc": ["body"],
                             "msg": message or "Invalid request", "input": None}]}
     return {"object": "error", "message": text, "type": kind, "param": None, "code": None}
@@ -104,20 +183,29 @@ def api_error_body(status_code: int, message: str | None = None) -> dict[str, An
 
 @dataclass(frozen=True)
 class RejectedRequest:
-    """A request the mock answered with 422, and why."""
+    """A request the mock answered with 422: its body, redacted headers, and why."""
 
     body: Any
     headers: dict[str, str]
     problems: list[Problem]
 
 
+# ---------------------------------------------------------------- the mock
+
+
 class FIMMock:
     """Answers FIM requests from a queue, in order, and records what was sent.
 
     ``requests`` holds every valid request as a :class:`FIMCompletionRequest`
-    (``last_request`` the latest); ``rejected`` the invalid ones, which got
-    the API's 422 answer. Secrets never appear: headers are recorded with
-    ``Authorization`` as ``Bearer ***``.
+    (``last_request`` the latest) and ``headers`` their headers; ``rejected``
+    the invalid ones, which got the API's 422 answer. Secrets never appear:
+    ``Authorization`` is recorded as ``Bearer ***``. In a test, take the
+    ``fim_mock`` fixture, which installs one and checks it at teardown:
+
+    >>> mock = FIMMock()
+    >>> mock.add_response(content="    return a + b\\n")
+    >>> mock
+    FIMMock(queued=1, requests=0, rejected=0)
     """
 
     def __init__(self, *, assert_all_requested: bool = True) -> None:
@@ -125,9 +213,11 @@ class FIMMock:
         self.requests: list[FIMCompletionRequest] = []
         self.headers: list[dict[str, str]] = []
         self.rejected: list[RejectedRequest] = []
-        self.unanswered: list[str] = []
-        self._queue: deque[Reply] = deque()
         self.patched: list[str] = []
+        self._queue: deque[Reply] = deque()
+        # Failures raised for requests nothing answered, kept so teardown can
+        # report one the code under test swallowed (``except Exception``).
+        self._unanswered: list[FIMAssertionError] = []
 
     def __repr__(self) -> str:
         return (f"FIMMock(queued={len(self._queue)}, requests={len(self.requests)}, "
@@ -143,6 +233,7 @@ class FIMMock:
         at request time, its ``model`` echoing the request's and
         ``usage.prompt_tokens`` estimated from the request's prompt and suffix.
         A stream request gets the same response as server-sent events.
+        Raises ``ValueError`` for a ``response`` together with keywords.
         """
         self._queue.append(Reply.response_of(response, **keywords))
 
@@ -150,25 +241,26 @@ class FIMMock:
                    **keywords: Any) -> None:
         """Queue a streamed response (``text/event-stream``, ending ``data: [DONE]``).
 
-        Takes the arguments of :meth:`add_response`, or ``sse=`` raw text to
-        send as it is (a broken stream, say). A non-stream request gets the
-        response as JSON.
+        Takes the arguments of :meth:`add_response` plus ``chunks=`` or
+        ``chunk_size=`` (how the text is cut), or ``sse=`` raw text sent as it
+        is (a broken stream, say). A non-stream request gets the response as
+        JSON.
         """
         self._queue.append(Reply.stream_of(response, sse=sse, **keywords))
 
     def add_error(self, status_code: int, *, message: str | None = None, body: Any = None,
-                  headers: dict[str, str] | None = None) -> None:
+                  headers: dict[str, str] | None = None,
+                  retry_after: float | None = None) -> None:
         """Queue an error status with the API's real body for it.
 
         422 is the wrapped validation form, 400 "FIM is not enabled for this
-        model", 401 unauthorised, 429 a rate limit with ``Retry-After``, 500
-        an internal error; ``message`` or ``body`` replace the defaults.
+        model", 401 unauthorised, 429 a rate limit with ``Retry-After: 1``
+        (``retry_after=0.01`` makes an SDK configured to retry wait 10 ms),
+        500 an internal error; ``message`` or ``body`` replace the defaults.
         Raises ``ValueError`` for a status outside 400..599.
         """
-        reply = Reply.error_of(status_code, message=message, body=body, headers=headers)
-        if status_code == 429:
-            reply.headers.setdefault("Retry-After", "1")
-        self._queue.append(reply)
+        self._queue.append(Reply.error_of(status_code, message=message, body=body,
+                                          headers=headers, retry_after=retry_after))
 
     def add_callback(self, function: Callable[[FIMCompletionRequest], Any]) -> None:
         """Queue a function that answers one request.
@@ -184,18 +276,29 @@ class FIMMock:
         self._queue.append(Reply("callback", callback=function))
 
     @property
+    def queued(self) -> list[Reply]:
+        """The answers still waiting for a request, in order."""
+        return list(self._queue)
+
+    @property
     def last_request(self) -> FIMCompletionRequest:
         """The latest valid request. Raises ``LookupError`` when there is none."""
         if not self.requests:
             raise LookupError("fim_mock has received no valid FIM request yet")
         return self.requests[-1]
 
+    @property
+    def unanswered(self) -> list[str]:
+        """The failure text of every request that found nothing queued."""
+        return [str(error) for error in self._unanswered]
+
     # ---------------------------------------------------------------- patching
 
-    def install(self, setattr_: Callable[[Any, str, Any], None]) -> None:
+    def install(self, setattr_: SetAttr) -> None:
         """Patch every installed httpx/httpx2 transport with ``setattr_``
         (pytest's ``monkeypatch.setattr``, which undoes it at teardown)."""
         for name in ("httpx2", "httpx"):
+            # Only what is installed: the plugin must work with either or both.
             if importlib.util.find_spec(name) is None:
                 continue
             module = importlib.import_module(name)
@@ -203,8 +306,7 @@ class FIMMock:
             self._patch_async(module.AsyncHTTPTransport, setattr_, module)
             self.patched.append(name)
 
-    def _patch_sync(self, transport: Any, setattr_: Callable[[Any, str, Any], None],
-                    module: Any) -> None:
+    def _patch_sync(self, transport: Any, setattr_: SetAttr, module: Any) -> None:
         original = transport.handle_request
         mock = self
 
@@ -215,14 +317,13 @@ class FIMMock:
 
         setattr_(transport, "handle_request", handle_request)
 
-    def _patch_async(self, transport: Any, setattr_: Callable[[Any, str, Any], None],
-                     module: Any) -> None:
+    def _patch_async(self, transport: Any, setattr_: SetAttr, module: Any) -> None:
         original = transport.handle_async_request
         mock = self
 
         async def handle_async_request(self: Any, request: Any) -> Any:
             if mock.is_fim(request):
-                await request.aread()
+                await request.aread()  # answer() reads the body synchronously
                 return mock.answer(request, module)
             return await original(self, request)
 
@@ -236,8 +337,11 @@ class FIMMock:
 
     # ---------------------------------------------------------------- answering
 
-    def answer(self, request: Any, module: Any) -> Any:
-        """Answer one intercepted FIM request with a ``module.Response``."""
+    def answer(self, request: _Request, module: Any) -> Any:
+        """Answer one intercepted FIM request with a ``module.Response``.
+
+        Raises :class:`FIMAssertionError` when nothing is queued.
+        """
         headers = redact(dict(request.headers))
         try:
             body = json.loads(request.read() or b"null")
@@ -247,6 +351,7 @@ class FIMMock:
         try:
             parsed = FIMCompletionRequest.model_validate(body)
         except ValidationError as exc:
+            # What the live API does: a 422, no answer consumed.
             problems = [Problem(*_request_problem(error))
                         for error in exc.errors(include_url=False)]
             self.rejected.append(RejectedRequest(body, headers, problems))
@@ -254,13 +359,9 @@ class FIMMock:
         self.requests.append(parsed)
         self.headers.append(headers)
         if not self._queue:
-            text = (f"fim_mock: a FIM request arrived with nothing queued to answer it: "
-                    f"POST {request.url.copy_with(query=None)} model={parsed.model!r} "
-                    f"prompt={shorten(parsed.prompt, 60)}. Queue an answer before the call: "
-                    f"fim_mock.add_response(...), add_stream(...), add_error(...) or "
-                    f"add_callback(...)")
-            self.unanswered.append(text)
-            raise FIMAssertionError(text)
+            error = FIMAssertionError(_nothing_queued(request, parsed))
+            self._unanswered.append(error)
+            raise error
         reply = self._queue.popleft()
         if reply.kind == "callback" and reply.callback is not None:
             produced = reply.callback(parsed)
@@ -271,14 +372,14 @@ class FIMMock:
               module: Any) -> Any:
         if reply.kind == "error":
             return _json_response(module, reply.status_code, reply.body, reply.headers)
-        if reply.kind == "stream" and reply.sse is not None and wants_stream:
+        if wants_stream and reply.sse is not None:
             raw = reply.sse.encode() if isinstance(reply.sse, str) else reply.sse
             return _response(module, 200, raw, "text/event-stream", reply.headers)
         data = self._build(reply, request)
-        if wants_stream:
+        if wants_stream:  # the request decides the form, whatever was queued
             from pytest_fim.stream import make_fim_stream
 
-            text = make_fim_stream(response=data, as_sse=True)
+            text = make_fim_stream(response=data, as_sse=True, **reply.split)
             return _response(module, 200, text.encode(), "text/event-stream", reply.headers)
         return _json_response(module, 200, data, reply.headers)
 
@@ -294,35 +395,74 @@ class FIMMock:
 
     # ---------------------------------------------------------------- teardown
 
-    def teardown_problems(self) -> list[str]:
-        """What the test left wrong: requests nothing answered, answers never requested."""
-        problems = list(self.unanswered)
-        if self._queue and self.assert_all_requested:
-            listed = ", ".join(reply.describe() for reply in self._queue)
-            many = len(self._queue) != 1
-            problems.append(
-                f"fim_mock: {len(self._queue)} queued answer{'s were' if many else ' was'} "
-                f"never requested: {listed}. Remove {'them' if many else 'it'} or mark the "
-                f"test @pytest.mark.fim_mock(assert_all_requested=False)")
+    def teardown_problems(self, failure: BaseException | None = None) -> list[str]:
+        """What the test left wrong: requests nothing answered, answers never requested.
+
+        ``failure`` is what already failed the test, if anything: a request it
+        reports is not reported twice, and leftover answers are not reported
+        (the test stopped before it could use them).
+        """
+        shown = set(map(id, _chain(failure)))
+        problems = [str(error) for error in self._unanswered if id(error) not in shown]
+        if self._queue and self.assert_all_requested and failure is None:
+            problems.append(_never_requested(list(self._queue)))
         return problems
 
-    def check(self) -> None:
+    def check(self, failure: BaseException | None = None) -> None:
         """Raise :class:`FIMAssertionError` listing :meth:`teardown_problems`, if any."""
-        problems = self.teardown_problems()
+        problems = self.teardown_problems(failure)
         if problems:
             raise FIMAssertionError(render("fim_mock was not used as queued:", problems))
 
 
+# ---------------------------------------------------------------- wording
+
+
+def _nothing_queued(request: _Request, parsed: FIMCompletionRequest) -> str:
+    # Summary first: pytest shows the first line in its short test summary.
+    return (f"fim_mock: nothing queued to answer FIM request model={parsed.model!r} "
+            f"prompt={shorten(parsed.prompt, 60)}\n"
+            f"POST {request.url.copy_with(query=None)}\n"
+            f"queue an answer before the call: fim_mock.add_response(content=...), "
+            f"add_stream(...), add_error(status_code) or add_callback(function)")
+
+
+def _never_requested(replies: list[Reply]) -> str:
+    many = len(replies) != 1
+    listed = ", ".join(reply.describe() for reply in replies)
+    return (f"{len(replies)} queued answer{'s were' if many else ' was'} never requested: "
+            f"{listed}\nremove {'them' if many else 'it'}, or mark the test "
+            f"@pytest.mark.fim_mock(assert_all_requested=False)")
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    """``error``, what caused it, and the members of exception groups."""
+    seen: set[int] = set()
+    todo = [error] if error is not None else []
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        todo.extend(getattr(current, "exceptions", ()))
+
+
 def redact(headers: dict[str, str]) -> dict[str, str]:
-    """Headers with every credential replaced, so no secret is kept or shown."""
+    """Headers with every credential replaced, so no secret is kept or shown.
+
+    >>> redact({"Authorization": "Bearer sk-1", "Accept": "application/json"})
+    {'Authorization': 'Bearer ***', 'Accept': 'application/json'}
+    """
     return {name: (REDACTED if name.lower() == "authorization" else "***")
             if name.lower() in _SECRET_HEADERS else value for name, value in headers.items()}
 
 
 def _request_problem(error: Any) -> tuple[str, str]:
-    path, message = from_pydantic(error)
     from pytest_fim.paths import format_path
 
+    path, message = from_pydantic(error)
     if error["type"] == "extra_forbidden":
         message = "unknown field (the API rejects it)"
     elif error["type"] in {"less_than_equal", "greater_than_equal"}:
@@ -335,9 +475,15 @@ def _request_problem(error: Any) -> tuple[str, str]:
 
 def _validation_body(exc: ValidationError) -> dict[str, Any]:
     # The live API wraps FastAPI's 422 detail in its error envelope.
-    detail = [{"type": error["type"], "loc": ["body", *error["loc"]], "msg": error["msg"],
-               "input": error.get("input")} for error in exc.errors(include_url=False)]
+    detail = []
+    for error in exc.errors(include_url=False):
+        item = {"type": error["type"], "loc": ["body", *error["loc"]], "msg": error["msg"],
+                "input": error.get("input")}
+        if "ctx" in error:
+            item["ctx"] = error["ctx"]
+        detail.append(item)
     body = api_error_body(422)
+    # default=str: a ctx may hold the exception a validator raised.
     body["message"] = {"detail": json.loads(json.dumps(detail, default=str))}
     return body
 

@@ -111,26 +111,46 @@ def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     return FIMStreamFactory(_test_seed(request))
 
 
+#: What failed the call phase of a test that uses fim_mock, for its teardown.
+_CALL_FAILURE = pytest.StashKey[BaseException]()
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """Remember what failed a test using fim_mock, so its teardown does not say it again."""
+    if call.when == "call" and call.excinfo is not None \
+            and "fim_mock" in getattr(item, "fixturenames", ()):
+        item.stash[_CALL_FAILURE] = call.excinfo.value
+
+
 @pytest.fixture
 def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
              ) -> Iterator[FIMMock]:
-    """Stand in for the FIM endpoint under any httpx/httpx2 client: queue answers with add_*."""
+    """Stand in for the FIM endpoint under any httpx/httpx2 client: queue answers with add_*.
+
+    Fails the test at teardown if a request found nothing queued (even one the
+    code under test swallowed) or, unless ``@pytest.mark.fim_mock(
+    assert_all_requested=False)``, if queued answers were never requested.
+    """
     from pytest_fim.mock import FIMMock
-    from pytest_fim.problems import FIMAssertionError
 
     marker = request.node.get_closest_marker("fim_mock")
     options = dict(marker.kwargs) if marker is not None else {}
-    unknown = set(options) - {"assert_all_requested"}
-    if unknown or (marker is not None and marker.args):
-        raise TypeError(f"@pytest.mark.fim_mock takes only assert_all_requested=True/False, "
-                        f"got {sorted(unknown) or list(marker.args if marker else ())}")
+    if (marker is not None and marker.args) or set(options) - {"assert_all_requested"} \
+            or not all(isinstance(value, bool) for value in options.values()):
+        given = [*map(repr, marker.args), *(f"{k}={v!r}" for k, v in options.items())] \
+            if marker is not None else []
+        pytest.fail(f"@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
+                    f"got {', '.join(given)}", pytrace=False)
     mock = FIMMock(**options)
     mock.install(monkeypatch.setattr)
     yield mock
-    try:
-        mock.check()
-    except FIMAssertionError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    # Outside any except block: a failure raised while handling another
+    # would print the message twice ("During handling of ...").
+    problems = mock.teardown_problems(request.node.stash.get(_CALL_FAILURE, None))
+    if problems:
+        from pytest_fim.problems import render
+
+        pytest.fail(render("fim_mock was not used as queued:", problems), pytrace=False)
 
 
 #: Model class names whose ``==`` comparisons get our diff, by the package that
