@@ -5,7 +5,7 @@ from __future__ import annotations
 try:  # Mistral SDK 2.x/3.x
     from mistralai.client import Mistral
 except ImportError:  # SDK 1.x
-    from mistralai import Mistral  # type: ignore[no-redef]
+    from mistralai import Mistral  # type: ignore[attr-defined,no-redef]
 
 
 def complete_at_cursor(source: str, cursor: int, *, api_key: str,
@@ -18,7 +18,7 @@ def complete_at_cursor(source: str, cursor: int, *, api_key: str,
     client = Mistral(api_key=api_key)
     response = client.fim.complete(model=model, prompt=source[:cursor], suffix=source[cursor:],
                                    temperature=0.0, max_tokens=256)
-    content = response.choices[0].message.content if response.choices else ""
-    text = content if isinstance(content, str) else ""
+    message = response.choices[0].message if response.choices else None
+    text = message.content if message is not None and isinstance(message.content, str) else ""
     block = text.split("\n\n", 1)[0]
     return block.rstrip()
