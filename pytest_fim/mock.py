@@ -30,7 +30,7 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -40,7 +40,7 @@ from pytest_fim.models import FIMCompletionRequest
 from pytest_fim.problems import FIMAssertionError, Problem, render, shorten
 from pytest_fim.validate import from_pydantic
 
-__all__ = ["FIMMock", "RejectedRequest", "Reply", "api_error_body", "redact"]
+__all__ = ["FIMMock", "RejectedRequest", "Reply"]
 
 #: The path the mock answers, on any host and under any base path.
 FIM_PATH = "/v1/fim/completions"
@@ -85,7 +85,7 @@ class Reply:
     {'Retry-After': '0.01'}
     """
 
-    kind: str
+    kind: Literal["response", "stream", "error", "callback"]
     response: Any = None
     keywords: dict[str, Any] = field(default_factory=dict)
     split: dict[str, Any] = field(default_factory=dict)
