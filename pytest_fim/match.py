@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_fim import _settings
 from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
-from pytest_fim.inputs import to_data
+from pytest_fim.inputs import ACCEPTED_KINDS, to_data
 from pytest_fim.paths import ANY_INDEX, parse_pattern
-from pytest_fim.problems import FIMAssertionError, Problem
+from pytest_fim.problems import FIMAssertionError, Problem, describe
 
 __all__ = ["assert_fim_response_matches", "compare", "fim_diff"]
 
@@ -111,8 +111,13 @@ def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = D
     """
     options = _options(ignore, exact, ignore_order)
     actual_data = actual if type(actual) is dict else to_data(actual)
-    expected_data = expected if type(expected) is dict or isinstance(expected, Mapping) else \
+    expected_data = expected if type(expected) is dict else \
         to_data(expected, what="expected response")
+    if type(expected_data) is not dict:
+        # JSON text holding a list or a number is a response input in form only.
+        raise TypeError(f"expected must be a mapping (a partial shape) or a whole response "
+                        f"holding a JSON object, got {type(expected).__name__} holding "
+                        f"{describe(expected_data)}; accepted: {ACCEPTED_KINDS}")
     walker = _Walker(options)
     try:
         if walker.equal(expected_data, actual_data, options.ignored, 0):
@@ -167,7 +172,8 @@ def assert_fim_response_matches(actual: object, expected: object, *,
     Raises :class:`FIMAssertionError` starting ``FIM response does not match
     expected (N differences):`` with one entry per difference (its ``.problems``
     hold them as path and text), ``TypeError`` when ``expected`` is neither a
-    mapping nor a response input, and ``ValueError`` for a malformed
+    mapping nor a response input (JSON text holding a list is not a response),
+    and ``ValueError`` for a malformed
     ``ignore`` pattern or a structure nested too deeply (a cycle).
 
     >>> from unittest.mock import ANY
@@ -237,9 +243,11 @@ class _Walker:
                     return False
                 got = actual[key]
                 leaf = type(value)
-                if leaf is str or leaf is int:  # most leaves: no call needed
+                if leaf is str or leaf is int or leaf is bool or value is None:
+                    # Most leaves are settled here without a call: only an int
+                    # against a float (the same JSON number) needs a closer look.
                     if type(got) is not leaf or value != got:
-                        if leaf is str or not self.equal(value, got, below, depth + 1):
+                        if leaf is not int or not self.equal(value, got, below, depth + 1):
                             return False
                 elif not self.equal(value, got, below, depth + 1):
                     return False
@@ -312,7 +320,8 @@ class _Walker:
                       trie: Trie | None, depth: int) -> None:
         if self.options.ignore_order:
             missing, unexpected = self._unordered(expected, actual, trie, depth)
-            self.found.extend(Difference((*path, i), "missing item", expected[i], MISSING)
+            # A missing item has no place in the actual list: it is named by its value.
+            self.found.extend(Difference(path, "missing item", expected[i], MISSING)
                               for i in missing)
             self.found.extend(Difference((*path, i), "unexpected item", MISSING, actual[i])
                               for i in unexpected)
@@ -332,15 +341,59 @@ class _Walker:
 
     def _unordered(self, expected: list[Any], actual: list[Any], trie: Trie | None,
                    depth: int) -> tuple[list[int], list[int]]:
-        """Pair items regardless of order: (expected items unmatched, actual items unmatched)."""
-        unmatched = list(range(len(actual)))
-        missing = []
+        """Pair items regardless of order: (expected items unmatched, actual items unmatched).
+
+        A first greedy pass settles the usual case (same or nearly the same
+        order) in one sweep. Matchers can make it pair badly (``[ANY, 1]``
+        against ``[1, 2]``: ANY takes the 1), so any expected item left over
+        then looks for an augmenting path, as in bipartite matching; items
+        are reported missing only when no pairing at all would place them.
+        """
         below = _below(trie, 0)  # patterns name items by [*] when order does not count
+        owner = [-1] * len(actual)  # actual index -> the expected index paired with it
+        partner = [-1] * len(expected)  # expected index -> the actual index paired with it
+        free = list(range(len(actual)))
         for index, want in enumerate(expected):
-            for position, candidate in enumerate(unmatched):
+            for position, candidate in enumerate(free):
                 if self.equal(want, actual[candidate], below, depth + 1):
-                    del unmatched[position]
+                    del free[position]
+                    owner[candidate], partner[index] = index, candidate
                     break
-            else:
-                missing.append(index)
-        return missing, unmatched
+        if free and -1 in partner:
+            fits: dict[int, list[int]] = {}
+            for start in [index for index, paired in enumerate(partner) if paired < 0]:
+                self._augment(start, expected, actual, below, depth, owner, partner, fits)
+        return ([index for index, paired in enumerate(partner) if paired < 0],
+                [index for index, paired in enumerate(owner) if paired < 0])
+
+    def _augment(self, start: int, expected: list[Any], actual: list[Any], below: Any,
+                 depth: int, owner: list[int], partner: list[int],
+                 fits: dict[int, list[int]]) -> None:
+        """Find a free actual item for ``start`` by moving earlier pairs (breadth first)."""
+        reached_from: dict[int, int] = {}  # actual index -> expected index that reached it
+        queue, seen, found = [start], {start}, -1
+        while queue and found < 0:
+            following = []
+            for index in queue:
+                if index not in fits:
+                    fits[index] = [candidate for candidate in range(len(actual))
+                                   if self.equal(expected[index], actual[candidate], below,
+                                                 depth + 1)]
+                for candidate in fits[index]:
+                    if candidate in reached_from:
+                        continue
+                    reached_from[candidate] = index
+                    if owner[candidate] < 0:
+                        found = candidate
+                        break
+                    if owner[candidate] not in seen:
+                        seen.add(owner[candidate])
+                        following.append(owner[candidate])
+                if found >= 0:
+                    break
+            queue = following
+        while found >= 0:  # flip the pairs along the path back to start
+            index = reached_from[found]
+            previous = partner[index]
+            owner[found], partner[index] = index, found
+            found = previous

@@ -75,7 +75,7 @@ def test_missing_item() -> None:
 
 
 def test_matchers_and_patterns() -> None:
-    expected = {"id": ANY, "model": IsStr(regex=r"codestral-.+"),
+    expected: dict[str, Any] = {"id": ANY, "model": IsStr(regex=r"codestral-.+"),
                 "usage": {"total_tokens": IsInt(gt=0)},
                 "choices": [{"finish_reason": re.compile("^st"), "message": {"content": ANY}}]}
     assert_fim_response_matches(response(), expected, ignore=())
@@ -121,8 +121,19 @@ def test_ignore_order() -> None:
     assert fim_diff(actual, expected, ignore_order=True) == ""
     actual["choices"][0]["finish_reason"] = "length"
     text = fim_diff(actual, expected, ignore_order=True)
-    assert "choices[2]: missing item: expected {" in text
+    assert "choices: missing item: expected {" in text
     assert "choices[0]: unexpected item: {" in text
+
+
+def test_ignore_order_finds_a_pairing_where_greedy_would_not() -> None:
+    # ANY would take the 1 first; only moving it to the 2 places every item.
+    assert fim_diff({"a": [1, 2]}, {"a": [ANY, 1]}, ignore_order=True) == ""
+    assert fim_diff({"a": [3, 1, 2]}, {"a": [IsInt(gt=0), IsInt(lt=3), 1]},
+                    ignore_order=True) == ""
+    text = fim_diff({"a": [1, 2, 3]}, {"a": [ANY, 1, 5, 7]}, ignore_order=True)
+    assert text.splitlines()[1:] == ["  a: missing item: expected 5",
+                                     "  a: missing item: expected 7",
+                                     "  a[2]: unexpected item: 3"]
 
 
 def test_multiline_code_is_a_unified_diff() -> None:
@@ -182,6 +193,8 @@ def test_inputs_of_every_kind() -> None:
 @pytest.mark.parametrize(("expected", "error", "says"), [
     (5, TypeError, "expected a mapping, JSON text"),
     (None, TypeError, "expected a mapping"),
+    ("[1, 2]", TypeError, "got str holding a list; accepted: a mapping"),
+    (b"3", TypeError, "got bytes holding an integer"),
 ])
 def test_bad_expected(expected: object, error: type[Exception], says: str) -> None:
     with pytest.raises(error, match=says):
@@ -236,3 +249,22 @@ def test_only_unequal_choices_reach_deepdiff(monkeypatch: pytest.MonkeyPatch) ->
     actual["choices"][250]["finish_reason"] = "length"
     assert "choices[250].finish_reason: changed" in fim_diff(actual, expected)
     assert seen == [{"finish_reason": "stop"}]
+
+
+def test_ignore_order_agrees_with_trying_every_order() -> None:
+    import itertools
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    wanted = st.one_of(st.integers(0, 3), st.just(ANY), st.builds(IsInt, gt=st.integers(0, 2)))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.integers(0, 3), max_size=5), st.lists(wanted, max_size=5))
+    def check(actual: list[int], expected: list[Any]) -> None:
+        fits = len(actual) == len(expected) and any(
+            all(want == actual[i] for want, i in zip(expected, order, strict=True))
+            for order in itertools.permutations(range(len(actual))))
+        assert (fim_diff({"a": actual}, {"a": expected}, ignore_order=True) == "") is fits
+
+    check()
