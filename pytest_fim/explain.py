@@ -21,8 +21,14 @@ def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list
     left_name, right_name = type(left).__name__, type(right).__name__
     left_data, right_data = _plain(left), _plain(right)
     if left_data == right_data:
+        if type(left) is not type(right):
+            return [f"{left_name} == {right_name}",
+                    f"equal data, different types: {left_name} vs {right_name}"]
+        # Same type and the same JSON, yet == said no: the model's own __eq__
+        # sees what JSON does not (a null field set on one side only, say).
         return [f"{left_name} == {right_name}",
-                f"equal data, different types: {left_name} vs {right_name}"]
+                f"equal data, but {left_name}.__eq__ says they differ (a field that is null "
+                f"on one side and unset on the other counts for it)"]
     differences = compare(left_data, right_data, ignore=(), exact=True)
     count = len(differences)
     return [f"{left_name} == {right_name}: {count} difference{'s' if count != 1 else ''} "

@@ -153,18 +153,22 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         pytest.fail(render("fim_mock was not used as queued:", problems), pytrace=False)
 
 
-#: Model class names whose ``==`` comparisons get our diff, by the package that
-#: defines them; checked by name so that other comparisons import nothing.
-_FIM_MODELS = {
-    "pytest_fim": frozenset({"FIMCompletionResponse", "CompletionChunk"}),
-    "mistralai": frozenset({"FIMCompletionResponse", "CompletionChunk", "CompletionEvent"}),
-}
+#: The Mistral SDK's models of a FIM request, response or stream, and of their
+#: parts (``assert response.usage == {...}`` deserves the same diff). Checked by
+#: name so that other comparisons import nothing.
+_SDK_FIM_MODELS = frozenset({
+    "FIMCompletionResponse", "FIMCompletionRequest", "FIMCompletionStreamRequest",
+    "CompletionChunk", "CompletionEvent", "CompletionResponseStreamChoice", "DeltaMessage",
+    "ChatCompletionChoice", "AssistantMessage", "UsageInfo",
+})
 
 
 def _is_fim_model(value: object) -> bool:
     cls = type(value)
-    root = (cls.__module__ or "").partition(".")[0]
-    return cls.__name__ in _FIM_MODELS.get(root, ())
+    module = cls.__module__ or ""
+    if module == "pytest_fim.models":  # every model of ours is part of a FIM exchange
+        return not cls.__name__.startswith("_")
+    return module.partition(".")[0] == "mistralai" and cls.__name__ in _SDK_FIM_MODELS
 
 
 @pytest.hookimpl(tryfirst=True)

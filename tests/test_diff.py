@@ -152,3 +152,58 @@ def test_match_failure_in_a_user_test(pytester: pytest.Pytester, no_ci: None) ->
         "E *choices[[]0].finish_reason: matcher failed: re.compile('stop') did not accept "
         "'length'",
     ])
+
+
+def test_parts_and_sdk_models_get_the_diff_too() -> None:
+    from mistralai.client.models import FIMCompletionResponse as SDKResponse
+
+    from pytest_fim import make_fim_response
+    from pytest_fim.explain import explain_equality
+    from pytest_fim.plugin import _is_fim_model
+
+    ours = make_fim_response(seed=1)
+    sdk = SDKResponse.model_validate(ours.model_dump(mode="json"))
+    assert ours.choices
+    assert all(map(_is_fim_model, (ours, ours.usage, ours.choices[0], sdk, sdk.usage)))
+    assert not any(map(_is_fim_model, ({}, 1, "x", Difference((), "changed"))))
+    assert explain_equality(sdk, ours.model_dump(mode="json"))[1] == \
+        "equal data, different types: FIMCompletionResponse vs dict"
+    assert explain_equality(ours.usage, {"prompt_tokens": 16, "completion_tokens": 10,
+                                         "total_tokens": 25})[1:] == \
+        ["total_tokens: changed: expected 25, got 26"]
+
+
+def test_same_type_and_data_is_not_called_a_type_difference() -> None:
+    from pytest_fim import FIMCompletionResponse, make_fim_response
+    from pytest_fim.explain import explain_equality
+
+    plain = make_fim_response(seed=1)
+    with_null = FIMCompletionResponse.model_validate({**plain.model_dump(), "logprobs": None})
+    assert plain != with_null
+    assert explain_equality(plain, with_null)[1].startswith(
+        "equal data, but FIMCompletionResponse.__eq__ says they differ")
+
+
+MANY_DIFFERENCES = """
+from pytest_fim import assert_fim_response_matches
+
+def test_shape():
+    actual = {f"key_{i}": "a" * 200 for i in range(12)}
+    expected = {f"key_{i}": "b" * 200 for i in range(12)}
+    assert_fim_response_matches(actual, expected)
+"""
+
+
+def test_match_failure_honours_verbosity(pytester: pytest.Pytester, no_ci: None) -> None:
+    pytester.makepyfile(MANY_DIFFERENCES)
+    short = pytester.runpytest("--color=no")
+    short.assert_outcomes(failed=1)
+    short.stdout.fnmatch_lines([
+        "E *FIM response does not match expected (12 differences):",
+        "E *key_0: changed: expected 'bbbb*'…(+120 chars), got 'aaaa*'…(+120 chars)",
+        "E *… and 2 more differences (-vv shows all)",
+    ])
+    assert "key_11" not in short.stdout.str()
+    full = pytester.runpytest("--color=no", "-vv")
+    full.stdout.fnmatch_lines([f"E *key_11: changed: expected '{'b' * 200}', got '{'a' * 200}'"])
+    assert "more differences" not in full.stdout.str()
