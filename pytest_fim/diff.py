@@ -127,7 +127,8 @@ def _render_one(difference: Difference, limit: int | None) -> list[str]:
     kind = difference.kind
     if kind == "changed" and isinstance(expected, str) and isinstance(actual, str) \
             and ("\n" in expected or "\n" in actual):
-        return [f"{where}: changed (-expected +actual):",
+        only = "; whitespace differs only" if _whitespace_note(expected, actual) else ""
+        return [f"{where}: changed (-expected +actual{only}):",
                 *(f"    {line}" for line in unified(expected, actual, limit))]
     if kind in {"missing", "missing item"}:
         return [f"{where}: {kind}: expected {_value(expected, limit)}"]
@@ -202,4 +203,16 @@ def unified(expected: str, actual: str, limit: int | None = None) -> list[str]:
 def _visible(line: str) -> str:
     stripped = line.rstrip(" \t")
     trailing = line[len(stripped):].replace(" ", "·").replace("\t", "→")
-    return stripped.replace("\t", "→") + trailing
+    return "".join(_CHAR_SHOWN.get(char) or _shown(char) for char in stripped) + trailing
+
+
+#: How a changed line shows characters a terminal would hide or act on.
+_CHAR_SHOWN = {"\t": "→", "\r": "␍", " ": " "}
+
+
+def _shown(char: str) -> str:
+    # A no-break or zero-width space looks like a space or nothing at all, and
+    # a control character moves the cursor: print the escape instead.
+    if char.isprintable() and not char.isspace():
+        return char
+    return repr(char)[1:-1]

@@ -51,6 +51,15 @@ def test_unified_marks_whitespace_and_final_newline() -> None:
     assert "+→y" in unified("    y\n", "\ty\n")
 
 
+def test_unified_shows_what_a_terminal_would_hide() -> None:
+    # A carriage return would move the cursor; no-break and zero-width spaces
+    # look like a space or like nothing.
+    assert unified("a\n", "a\r\n")[-1] == "+a␍"
+    assert unified("x = 1\n", "x\u00a0= 1\u200b\n")[-1] == "+x\\xa0= 1\\u200b"
+    assert render_differences([Difference(("c",), "changed", "a\nb\n", "a\r\nb\r\n")])[0] \
+        == "c: changed (-expected +actual; whitespace differs only):"
+
+
 def test_render_respects_verbosity() -> None:
     many = [Difference(("k", i), "changed", "a" * 200, i) for i in range(12)]
     short = render_differences(many)
