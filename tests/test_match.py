@@ -268,3 +268,14 @@ def test_ignore_order_agrees_with_trying_every_order() -> None:
         assert (fim_diff({"a": actual}, {"a": expected}, ignore_order=True) == "") is fits
 
     check()
+
+
+def test_a_model_inside_a_partial_shape_is_compared_as_its_data() -> None:
+    from pytest_fim import UsageInfo
+
+    actual = make_fim_response(CODE, seed=1)
+    assert actual.choices
+    assert fim_diff(actual, {"usage": actual.usage, "choices": [actual.choices[0]]}) == ""
+    wrong = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=17)
+    assert "usage.completion_tokens: changed: expected 1, got " in fim_diff(actual,
+                                                                            {"usage": wrong})
