@@ -164,7 +164,9 @@ def test_match_failure_in_a_user_test(pytester: pytest.Pytester, no_ci: None) ->
 
 
 def test_parts_and_sdk_models_get_the_diff_too() -> None:
-    from mistralai.client.models import FIMCompletionResponse as SDKResponse
+    from _support import sdk_models
+
+    SDKResponse = sdk_models().FIMCompletionResponse  # SDK 3.x or 1.x, as installed
 
     from pytest_fim import make_fim_response
     from pytest_fim.explain import explain_equality
