@@ -9,6 +9,7 @@ in a comment is not taken for code).
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -132,28 +133,7 @@ def code_lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
 
-def context(join: Join, line: int | None = None, *, around: int = 2) -> list[str]:
-    """The join around ``line`` (default: the hole), numbered, middle between ⟦ ⟧."""
-    marked = join.prefix + "⟦" + join.middle + "⟧" + join.suffix
-    lines = marked.split("\n")
-    first = join.line_of(join.start)
-    last = join.line_of(join.end)
-    if line is None:
-        low, high = first - around, last + around
-    else:
-        low, high = line - around, line + around
-    low, high = max(low, 1), min(high, len(lines))
-    if high - low > 12:  # a long middle: its ends, not all of it
-        high = low + 12
-    width = len(str(high))
-    return [f"{number:>{width}} | {_cut(lines[number - 1])}" for number in range(low, high + 1)]
-
-
-#: Longest line the context shows; a 10 MB line still prints as a line.
-LINE_LIMIT = 160
-
-
-def _cut(line: str) -> str:
-    if len(line) <= LINE_LIMIT:
-        return line
-    return f"{line[:LINE_LIMIT]}…(+{len(line) - LINE_LIMIT} chars)"
+def substantive(lines: list[str]) -> bool:
+    """True when the lines hold enough code to count (not a lone bracket or blank)."""
+    text = "".join(line.strip() for line in lines)
+    return len(text) >= 4 and bool(re.search(r"\w", text))

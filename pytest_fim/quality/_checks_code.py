@@ -1,0 +1,233 @@
+"""Checks that the middle fits the code's structure: syntax, brackets, indentation, scope."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from pytest_fim.quality._fill import Fill, neutral_middles
+from pytest_fim.quality._problems import FillProblem
+from pytest_fim.quality._source import Join, indent_of
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+#: Lines that close a block rather than leave it: a dedent to them is expected.
+_CLOSING_LINE = re.compile(r"^[ \t]*([)\]}]|else\b|elif\b|except\b|finally\b|case\b|"
+                           r"default\b|end\b|catch\b|\}|#|//)")
+_OPENS_BLOCK = re.compile(r"[:{(\[\\,]\s*(#.*|//.*)?$")
+_TOP_LEVEL_DEFINITION = re.compile(r"^(async\s+def|def|class|function|func|fn|pub\s+fn)\s")
+
+
+def check_syntax(fill: Fill) -> list[FillProblem]:
+    """The joined file does not parse, and the error is the middle's doing."""
+    error = fill.error
+    if error is None or error.indentation or not fill.error_is_new(error):
+        return []
+    return [fill.problem("syntax", f"the joined file does not parse: {error.message}",
+                         line=error.line)]
+
+
+def check_brackets(fill: Fill) -> list[FillProblem]:
+    """A closer that matches nothing open, or a bracket the middle leaves open."""
+    if fill.language == "python" and fill.error is None:
+        return []  # a file Python parses has balanced brackets
+    join = fill.join
+    extra, left_open = _bracket_faults(join.text, join.code_mask)
+    found = []
+    for offset, char in extra:
+        if offset >= join.start:
+            where = "in the middle" if offset < join.end else "that the suffix provides"
+            message = (f"closer {char!r} {where} matches nothing open" if offset < join.end
+                       else f"the suffix's closer {char!r} is now extra: the middle already "
+                            f"closed it")
+            found.append(fill.problem("brackets", message, offset))
+            break
+    for offset, char in left_open:
+        if join.start <= offset < join.end:
+            found.append(fill.problem("brackets", f"the middle leaves {char!r} open", offset))
+            break
+    if found and not _neutral_balanced(fill):
+        return []  # the file is unbalanced with a neutral middle too: not the middle's doing
+    return found
+
+
+def _neutral_balanced(fill: Fill) -> bool:
+    join = fill.join
+    middles = [fill.reference] if fill.reference is not None else neutral_middles(join)[:1]
+    for middle in middles:
+        text = join.prefix + middle + join.suffix
+        extra, left_open = _bracket_faults(text, Join(join.prefix, middle, join.suffix,
+                                                      join.language).code_mask)
+        if not extra and not left_open:
+            return True
+    return False
+
+
+def _bracket_faults(text: str, mask: bytearray) -> tuple[list[tuple[int, str]],
+                                                        list[tuple[int, str]]]:
+    stack: list[tuple[int, str]] = []
+    extra: list[tuple[int, str]] = []
+    for offset, char in enumerate(text):
+        if char in _OPENERS:
+            if mask[offset]:
+                stack.append((offset, char))
+        elif char in _CLOSERS and mask[offset]:
+            if stack and stack[-1][1] == _CLOSERS[char]:
+                stack.pop()
+            else:
+                extra.append((offset, char))
+    return extra, stack
+
+
+def check_indentation(fill: Fill) -> list[FillProblem]:
+    """Tabs against the file's style, indentation off its unit, a doubled space at the join."""
+    join = fill.join
+    found = []
+    error = fill.error
+    if error is not None and error.indentation and fill.error_is_new(error):
+        found.append(fill.problem("indentation", f"Python: {error.message}", line=error.line))
+    around = join.prefix + join.suffix
+    uses_tabs = any(line.startswith("\t") for line in around.split("\n"))
+    uses_spaces = any(line.startswith("  ") for line in around.split("\n"))
+    offset = join.start
+    for line in join.middle.split("\n"):
+        if line.strip() and join.is_code(offset + indent_of(line)) and \
+                (offset > join.start or join.prefix.endswith("\n") or not join.prefix):
+            if line.startswith("\t") and uses_spaces and not uses_tabs:
+                found.append(fill.problem("indentation", "tab indentation in a file "
+                                                         "indented with spaces", offset))
+                break
+            if line.startswith("  ") and uses_tabs and not uses_spaces:
+                found.append(fill.problem("indentation", "space indentation in a file "
+                                                         "indented with tabs", offset))
+                break
+        offset += len(line) + 1
+    if not found and fill.language == "python" and error is None:
+        found.extend(_python_unit(fill))
+    if not found:
+        found.extend(_one_column_off(fill))
+    last = join.prefix.rsplit("\n", 1)[-1]
+    # Inside a line, "x = " then " 1" doubles the space; a hole inside the
+    # indentation may split it anywhere, so that is no fault.
+    if join.middle.startswith((" ", "\t")) and last.strip() and last.endswith((" ", "\t")) \
+            and join.middle.lstrip(" \t")[:1] not in ("", "\n", "\r"):
+        found.append(fill.problem("indentation", "doubled whitespace at the join: the line "
+                                                 "already has it before the hole", join.start))
+    return found
+
+
+def _one_column_off(fill: Fill) -> list[FillProblem]:
+    """A first line one column deeper than the lines on both sides of the hole: the
+    extra leading space Codestral sometimes writes, where no parser minds it."""
+    join = fill.join
+    if join.prefix and not join.prefix.endswith("\n"):
+        return []
+    first = join.middle.split("\n", 1)[0]
+    previous = next((line for line in reversed(join.prefix.split("\n")) if line.strip()), None)
+    following = next((line for line in join.suffix.split("\n") if line.strip()), None)
+    if not first.strip() or previous is None or following is None or "\t" in first[:4]:
+        return []  # tabs: a column is not a space's width
+    width = indent_of(first)
+    second = next((line for line in join.middle.split("\n")[1:] if line.strip()), following)
+    if width % 2 and width - 1 in {indent_of(previous), indent_of(second)} \
+            and indent_of(second) % 2 == 0:
+        return [fill.problem("indentation", f"the first line is indented {width}, one column "
+                                            f"more than the lines around the hole",
+                             join.start)]
+    return []
+
+
+def _python_unit(fill: Fill) -> list[FillProblem]:
+    """Statements of the middle whose indentation is off the file's unit."""
+    import ast
+
+    join = fill.join
+    try:
+        tree = ast.parse(join.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    first, last = join.line_of(join.start), join.line_of(max(join.end - 1, join.start))
+    starts_line = join.prefix.endswith("\n") or not join.prefix
+    inside: list[ast.stmt] = []
+    outside: list[ast.stmt] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            (inside if first <= node.lineno <= last else outside).append(node)
+    lines = join.text.split("\n")
+
+    def starts_its_line(node: ast.stmt) -> bool:
+        return not lines[node.lineno - 1][:node.col_offset].strip()
+
+    inside = [node for node in inside if starts_its_line(node)]
+    unit = 0
+    for node in outside:
+        if starts_its_line(node):
+            unit = math.gcd(unit, node.col_offset)
+    if unit < 2:
+        return []
+    for node in sorted(inside, key=lambda n: n.lineno):
+        if node.lineno == first and not starts_line:
+            continue  # the middle continues a line: its start is not its own
+        # Python takes any deeper indentation for a block's first statement, and
+        # real code uses 2, 4 or 6 columns; a column off an even unit is a slip.
+        if unit % 2 == 0 and node.col_offset % 2:
+            return [fill.problem("indentation", f"indented {node.col_offset} columns, off the "
+                                                f"file's unit of {unit}", line=node.lineno)]
+    return []
+
+
+def check_scope(fill: Fill) -> list[FillProblem]:
+    """Over-generation: several lines in a line hole, or a middle that leaves its block."""
+    join = fill.join
+    line_rest = join.suffix.split("\n", 1)[0]
+    line_hole = bool(join.prefix) and not join.prefix.endswith("\n") and line_rest.strip()
+    if line_hole and "\n" in join.middle.rstrip("\n"):
+        return [fill.problem("scope", "a hole inside a line is filled with several lines",
+                             join.start)]
+    following = next((line for line in _logical_suffix_lines(fill) if line.strip()), None)
+    if following is None:
+        return []
+    base = indent_of(following)
+    middle_lines = [line for line in join.middle.split("\n") if line.strip()]
+    if not middle_lines:
+        return []
+    last = middle_lines[-1]
+    last_offset = join.start + join.middle.rfind(last)
+    if join.is_code(last_offset + indent_of(last)) and indent_of(last) < base \
+            and not _OPENS_BLOCK.search(last) and not _CLOSING_LINE.match(last) \
+            and (join.middle.rstrip(" \t").endswith("\n")):
+        return [fill.problem("scope", f"the middle leaves its block: its last line is "
+                                      f"indented {indent_of(last)}, the code after the hole "
+                                      f"{base}", last_offset)]
+    if base > 0:
+        offset = join.start
+        for line in join.middle.split("\n"):
+            if _TOP_LEVEL_DEFINITION.match(line) and join.is_code(offset):
+                return [fill.problem("scope", f"a new top-level definition starts inside the "
+                                              f"middle: {line.strip()[:60]!r}", offset)]
+            offset += len(line) + 1
+    return []
+
+
+def _logical_suffix_lines(fill: Fill) -> list[str]:
+    """Suffix lines that start a statement (not inside brackets, strings or comments)."""
+    join = fill.join
+    mask = join.code_mask
+    depth = 0
+    out = []
+    offset = join.end
+    for line in join.suffix.split("\n"):
+        start = offset + indent_of(line)
+        if depth == 0 and line.strip() and start < len(mask) and mask[start]:
+            out.append(line)
+            if len(out) >= 1:
+                break
+        for position in range(offset, offset + len(line)):
+            if position < len(mask) and mask[position]:
+                char = join.text[position]
+                if char in _OPENERS:
+                    depth += 1
+                elif char in _CLOSERS:
+                    depth = max(depth - 1, 0)
+        offset += len(line) + 1
+    return out

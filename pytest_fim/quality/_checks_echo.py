@@ -1,0 +1,78 @@
+"""Checks that the middle does not repeat the code around the hole."""
+
+from __future__ import annotations
+
+import re
+
+from pytest_fim.quality._checks_text import TOKENS
+from pytest_fim.quality._fill import Fill
+from pytest_fim.quality._problems import FillProblem
+from pytest_fim.quality._source import code_lines, indent_of, substantive
+
+
+def check_suffix_echo(fill: Fill) -> list[FillProblem]:
+    """The middle repeats the code that comes after the hole."""
+    join = fill.join
+    # A leaked end token after the echo ("...echo<|endoftext|>") hides nothing.
+    middle = TOKENS.sub("", join.middle)
+    middle_lines = [line.rstrip() for line in code_lines(middle)]
+    suffix_lines = [line.rstrip() for line in code_lines(join.suffix)]
+    if not middle_lines or not suffix_lines:
+        return []
+    for count in (3, 2, 1):
+        tail, head = middle_lines[-count:], suffix_lines[:count]
+        if len(tail) == count and tail == head and substantive(tail):
+            offset = join.start + max(join.middle.rfind(tail[0].strip()), 0)
+            return [fill.problem(
+                "suffix_echo", f"the middle ends with the {count} line{'s' if count > 1 else ''}"
+                f" the suffix starts with: {head[0].strip()[:60]!r}", offset)]
+    overlap = _overlap(middle, join.suffix)
+    before = middle[len(middle) - len(overlap) - 1:][:1]
+    # An overlap that starts inside the middle's indentation is a coincidence of
+    # whitespace ("        return x" ends with "    return x"), not an echo.
+    if len(overlap.strip()) >= 8 and re.search(r"\w", overlap) and before not in (" ", "\t"):
+        return [fill.problem("suffix_echo", f"the middle runs on into the suffix: it ends "
+                                            f"with {overlap.strip()[:60]!r}, which the suffix "
+                                            f"starts with", join.end - len(overlap))]
+    # A model that regenerates the suffix writes its lines again, perhaps with
+    # other whitespace; merely similar lines are common in correct code
+    # ("if n == 0: return 0" before "if n == 1: return 0"), so only the same
+    # text counts.
+    head = suffix_lines[:len(middle_lines)]
+    squeezed = "".join("".join(middle_lines).split())
+    if len(head) == len(middle_lines) and len(squeezed) >= 8 and \
+            indent_of(middle_lines[0]) == indent_of(head[0]) and \
+            squeezed == "".join("".join(head).split()):
+        return [fill.problem("suffix_echo", "the middle is the suffix's first "
+                                            f"{len(head)} line{'s' if len(head) > 1 else ''} "
+                                            "again, whitespace aside", join.start)]
+    return []
+
+
+def _overlap(middle: str, suffix: str) -> str:
+    """The longest end of ``middle`` that ``suffix`` starts with."""
+    limit = min(len(middle), len(suffix), 400)
+    for size in range(limit, 0, -1):
+        if middle.endswith(suffix[:size]):
+            return suffix[:size]
+    return ""
+
+
+def check_prefix_echo(fill: Fill) -> list[FillProblem]:
+    """The first line of the middle rewrites the last line of the prefix."""
+    join = fill.join
+    first = join.middle.split("\n", 1)[0]
+    if join.prefix.endswith("\n") or not join.prefix:
+        previous = next((line for line in reversed(join.prefix.split("\n")) if line.strip()),
+                        "")
+        if first.rstrip() and first.rstrip() == previous.rstrip() and substantive([first]):
+            return [fill.problem("prefix_echo", f"the middle starts by repeating the line "
+                                                f"before the hole: {first.strip()[:60]!r}",
+                                 join.start)]
+        return []
+    partial = join.prefix.rsplit("\n", 1)[-1].strip()
+    if len(partial) >= 4 and first.strip().startswith(partial):
+        return [fill.problem("prefix_echo", f"the middle rewrites the start of its line "
+                                            f"{partial[:60]!r} instead of continuing it",
+                             join.start)]
+    return []
