@@ -109,6 +109,83 @@ def test_parse_stops_at_done() -> None:
     assert len(chunks) == 1
 
 
+def test_events_without_data_are_not_dispatched() -> None:
+    text = ("data:\n\nevent: ping\n\n: keep-alive\n\n"
+            + sse(event("a", "stop", usage=True)))
+    assert assemble_fim_stream(text).text() == "a"
+    assert len(parse_fim_sse(text)) == 1
+
+
+def test_lines_as_requests_iter_lines_yields_them_bytes_without_ends() -> None:
+    lines = [line.encode() for line in sse(event("é"), event("b", "stop", usage=True))
+             .split("\n")]
+    assert assemble_fim_stream(lines).text() == "éb"
+
+
+def test_a_hand_written_list_of_data_lines_is_one_event_each() -> None:
+    lines = [f"data: {event('a')}", f"data: {event('b', 'stop', usage=True)}",
+             "data: [DONE]"]
+    assert assemble_fim_stream(lines).text() == "ab"
+
+
+def test_byte_chunks_of_a_stream_without_line_ends_are_joined_as_they_are() -> None:
+    raw = f"data: {event('é', 'stop', usage=True)}".encode()
+    for cut in (7, 14, 16, len(raw) - 1):  # 14: the second piece starts with `id"`
+        assert assemble_fim_stream([raw[:cut], raw[cut:]]).text() == "é"
+
+
+def test_an_unreadable_event_keeps_the_chunk_numbers_of_the_rest() -> None:
+    role = {"id": "a", "model": "m", "choices": [
+        {"index": 0, "delta": {"role": "user"}, "finish_reason": "stop"}]}
+    text = sse(event("a"), "{bad", json.dumps(role))
+    assert problems(text) == [
+        "event 2: not valid JSON (Expecting property name enclosed in double quotes at "
+        "line 1 column 2): '{bad'",
+        "chunk 3: choices[0].delta.role: 'user' is not 'assistant'",
+    ]
+
+
+def test_events_without_a_blank_line_between_them_get_a_hint() -> None:
+    text = f"data: {event('a', 'stop', usage=True)}\ndata: [DONE]\n\n"
+    with pytest.raises(FIMAssertionError,
+                       match="its 2 data: lines were joined as one event"):
+        parse_fim_sse(text)
+
+
+def test_parse_reports_every_chunk_off_the_schema_in_a_long_stream() -> None:
+    chunks = [c.model_dump(exclude_none=True) for c in make_fim_stream("a " * 1500, seed=1)]
+    chunks[1400]["choices"][0]["delta"]["content"] = 5
+    with pytest.raises(FIMAssertionError) as info:
+        parse_fim_sse(chunks)
+    assert [str(p) for p in info.value.problems] == [
+        "chunk 1401: choices[0].delta.content: expected a string, a list of content chunks "
+        "or null, got an integer 5"]
+
+
+def test_a_late_bad_chunk_among_many_doubtful_ones_is_found() -> None:
+    # Content chunk lists always take the slow (pydantic) path: none may be skipped.
+    content = [{"type": "text", "text": f"{i} "} for i in range(1500)]
+    chunks = [c.model_dump(exclude_none=True)
+              for c in make_fim_stream(content, seed=1)]
+    chunks[1400]["choices"][0]["delta"]["content"][0]["text"] = 7
+    found = problems(chunks)
+    assert found == ["chunk 1401: choices[0].delta.content[0].text: expected a string, "
+                     "got an integer 7"]
+
+
+@pytest.mark.parametrize("call", [
+    {"index": [1], "function": "x"},
+    {"id": ["x"], "function": {"name": "f", "arguments": "1"}},
+    {"index": 0, "function": "s"},
+])
+def test_odd_tool_call_pieces_are_problems_not_crashes(call: dict[str, Any]) -> None:
+    def chunk(finish: str | None) -> dict[str, Any]:
+        return {"id": "a", "model": "m", "choices": [
+            {"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": finish}]}
+    found = problems([chunk(None), chunk("tool_calls")])
+    assert found and all(p.startswith("assembled response: ") for p in found)
+
+
 # ---------------------------------------------------------------- assembling
 
 
@@ -274,7 +351,7 @@ content = st.text(max_size=60) | st.lists(
        finish=st.sampled_from(["stop", "length", "error"]),
        split=st.sampled_from([{}, {"chunks": 3}, {"chunk_size": 1}, {"chunk_size": 7}]),
        seed=st.integers(0, 10))
-def test_round_trip(content: Any, n: int, finish: str, split: dict[str, int],
+def test_round_trip(content: Any, n: int, finish: str, split: dict[str, Any],
                     seed: int) -> None:
     response = make_fim_response(content, n=n, finish_reason=finish, seed=seed)
     assert assemble_fim_stream(make_fim_stream(response=response, **split)) == response
