@@ -233,13 +233,15 @@ class _Choice:
     finished_in: int | None = None
 
     def add_tool_calls(self, calls: list[Any]) -> None:
+        begun: set[int] = set()  # calls this delta starts: a delta never continues itself
         for position, call in enumerate(calls):
             if type(call) is not dict:
                 continue  # the schema check reports it
             key = _tool_call_key(call, position)
             known = self.tool_keys.get(key)
-            if known is None:
+            if known is None or known in begun or not _continues(self.tool_calls[known], call):
                 self.tool_keys[key] = len(self.tool_calls)
+                begun.add(len(self.tool_calls))
                 self.tool_calls.append(copy.deepcopy(call))  # later pieces extend it
                 continue
             # A continuation: the API may stream a call's arguments in pieces.
@@ -274,6 +276,13 @@ def _tool_call_key(call: dict[str, Any], position: int) -> object:
     if type(ident) is str and ident:
         return ("id", ident)
     return ("position", position)
+
+
+def _continues(call: dict[str, Any], piece: dict[str, Any]) -> bool:
+    """Whether ``piece`` adds to ``call``: a piece with an id of its own starts a new call
+    (Mistral sends each call whole, all with index 0; OpenAI-style pieces repeat no id)."""
+    ident = piece.get("id")
+    return not ident or ident == call.get("id")
 
 
 def _chunk_text(chunks: list[Any]) -> str:
@@ -484,6 +493,10 @@ def _schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
         try:
             _CHUNKS.validate_python([chunk for _, chunk in batch])
         except ValidationError as exc:
+            found.extend(_problem(position, (), "a complete response, not a stream chunk (its "
+                                                "choices carry message, not delta); check one "
+                                                "response with assert_valid_fim_response")
+                         for position, chunk in batch if _looks_like_response(chunk))
             for error in exc.errors(include_url=False):
                 loc = error["loc"]
                 position = batch[loc[0]][0] if loc and isinstance(loc[0], int) else None
@@ -496,6 +509,13 @@ def _schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
             found.append(Problem("", "nested too deeply to validate"))
             return found
     return found
+
+
+def _looks_like_response(chunk: Any) -> bool:
+    choices = chunk.get("choices") if type(chunk) is dict else None
+    return type(choices) is list and any(
+        type(choice) is dict and "message" in choice and "delta" not in choice
+        for choice in choices)
 
 
 def _problem(number: int | None, path: Path, message: str) -> Problem:
