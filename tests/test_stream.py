@@ -375,7 +375,7 @@ splits = st.sampled_from([{}, {"chunks": 3}, {"chunk_size": 1}, {"chunk_size": 7
        extra=st.dictionaries(st.sampled_from(["system_fingerprint", "service_tier"]),
                              st.text(max_size=5), max_size=1))
 def test_round_trip(content: Any, n: int, finish: str, split: dict[str, Any],
-                    seed: int, extra: dict[str, str]) -> None:
+                    seed: int, extra: dict[str, Any]) -> None:
     response = make_fim_response(content, n=n, finish_reason=finish, seed=seed, **extra)
     assert assemble_fim_stream(make_fim_stream(response=response, **split)) == response
     sse_text = make_fim_stream(response=response, as_sse=True, **split)
