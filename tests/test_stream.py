@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,44 @@ def test_sdk_completion_events() -> None:
     assert_valid_fim_response(response)
 
 
+def sdk_event(models: Any, content: str, finish: str | None = None, *, ident: str = "a",
+              usage: bool = False, role: str | None = None) -> Any:
+    """A CompletionEvent built the way the SDK builds one, from its own models."""
+    delta = models.DeltaMessage(content=content, **({"role": role} if role else {}))
+    chunk = models.CompletionChunk(
+        id=ident, model="codestral-latest", created=1759496862,
+        choices=[models.CompletionResponseStreamChoice(index=0, delta=delta,
+                                                       finish_reason=finish)],
+        **({"usage": models.UsageInfo(prompt_tokens=4, completion_tokens=2,
+                                      total_tokens=6)} if usage else {}))
+    return models.CompletionEvent(data=chunk)
+
+
+def test_sdk_completion_events_built_from_the_sdks_models() -> None:
+    models = sdk_models()
+    if not hasattr(models, "CompletionEvent"):  # pragma: no cover - SDKs without the wrapper
+        pytest.skip("this SDK has no CompletionEvent")
+    events = [sdk_event(models, "", role="assistant"), sdk_event(models, "    return"),
+              sdk_event(models, " a\n", "stop", usage=True)]
+    response = assert_valid_fim_stream(events, strict=True)
+    assert response.text() == "    return a\n" and response.created == 1759496862
+    assert response.usage.total_tokens == 6
+    assert_valid_fim_response(response, strict=True)
+    assert assemble_fim_stream(iter(events)) == response  # a generator, as stream() is
+
+
+def test_problems_in_sdk_events_name_their_chunk() -> None:
+    models = sdk_models()
+    if not hasattr(models, "CompletionEvent"):  # pragma: no cover
+        pytest.skip("this SDK has no CompletionEvent")
+    events = [sdk_event(models, "a"), sdk_event(models, "b", ident="other"),
+              sdk_event(models, "c", "stop", usage=True), sdk_event(models, "d")]
+    assert problems(events) == [
+        "chunk 2: id: 'other' differs from chunk 1's 'a'",
+        "chunk 4: choices[0].delta: content for index 0 after it finished in chunk 3",
+    ]
+
+
 def test_content_chunks_tool_calls_and_choices() -> None:
     call = {"id": "c1", "type": "function", "index": 0,
             "function": {"name": "f", "arguments": '{"a":'}}
@@ -314,6 +353,37 @@ def test_the_strict_flag_reaches_streams(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*invalid FIM stream (1 problem, strict profile):",
                                  "*the stream does not end with data: [[]DONE] (strict*"])
+
+
+def test_the_failure_a_user_reads(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pytest_fim import assert_valid_fim_stream
+
+        def chunk(content, finish=None, role=None, **more):
+            delta = {"content": content, **({"role": role} if role else {})}
+            return {"id": "cmpl-1", "model": "codestral-latest",
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                    **more}
+
+        def test_stream():
+            usage = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 9}
+            assert_valid_fim_stream([chunk("", role="assistant"), chunk("x", role="user"),
+                                     chunk("y", "stop", usage=usage), chunk("z")])
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    shown = textwrap.dedent("\n".join(line[1:] for line in result.outlines
+                                      if line.startswith("E "))).split("\n")
+    assert shown == [
+        "pytest_fim.FIMAssertionError: invalid FIM stream (3 problems):",
+        "  chunk 2: choices[0].delta.role: 'user' is not 'assistant'",
+        "  chunk 3: usage.total_tokens: 9 != prompt_tokens + completion_tokens (3 + 2 = 5)",
+        "  chunk 4: choices[0].delta: content for index 0 after it finished in chunk 3",
+    ]
+    # The failing line of the user's test is shown, not the plugin's insides.
+    assert "stream.py" not in result.stdout.str()
 
 
 @pytest.mark.parametrize(
