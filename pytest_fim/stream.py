@@ -681,23 +681,29 @@ def _plain_chunk(chunk: Any) -> bool:
             or type(chunk.get("created")) not in _OPTIONAL_INT:
         return False
     usage = chunk.get("usage")
-    if usage is not None and not (type(usage) is dict and all(
-            type(usage.get(name)) in _OPTIONAL_INT and (usage.get(name) or 0) >= 0
-            for name in ("prompt_tokens", "completion_tokens", "total_tokens"))):
+    if usage is not None and not (
+            type(usage) is dict and usage.keys() <= _PLAIN_USAGE_KEYS and all(
+                type(count) is int and count >= 0 for count in usage.values())):
         return False
     for choice in chunk["choices"]:
         if type(choice) is not dict:
             return False
-        index, delta = choice.get("index"), choice.get("delta")
+        index, delta, reason = choice.get("index"), choice.get("delta"), \
+            choice.get("finish_reason")
+        # Any other delta field (tool calls, metadata, ...) is for pydantic to judge.
         if type(index) is not int or index < 0 or type(delta) is not dict \
-                or choice.get("finish_reason") not in _FINISH_OR_NONE \
+                or delta.keys() - _PLAIN_DELTA_KEYS \
+                or (reason is not None and (type(reason) is not str
+                                            or reason not in _FINISH_REASONS)) \
                 or type(delta.get("content")) not in _OPTIONAL_STR \
-                or type(delta.get("role")) not in _OPTIONAL_STR or delta.get("tool_calls"):
+                or type(delta.get("role")) not in _OPTIONAL_STR:
             return False
     return True
 
 
-_FINISH_OR_NONE = frozenset({*FINISH_REASONS, None})
+_FINISH_REASONS = frozenset(FINISH_REASONS)
+_PLAIN_USAGE_KEYS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
+_PLAIN_DELTA_KEYS = frozenset({"role", "content"})
 
 
 # ---------------------------------------------------------------- building

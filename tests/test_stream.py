@@ -320,6 +320,31 @@ def test_never_finished_and_schema_problems() -> None:
     assert "choices[0]: never finished: no chunk gave it a finish_reason" in found
 
 
+@pytest.mark.parametrize(("where", "value", "says"), [
+    (("choices", 0, "delta", "tool_call_id"), 5,
+     "chunk 2: choices[0].delta.tool_call_id: expected a string, got an integer 5"),
+    (("choices", 0, "delta", "metadata"), "x",
+     "chunk 2: choices[0].delta.metadata: expected an object, got a string 'x'"),
+    (("choices", 0, "finish_reason"), ["stop"],
+     "chunk 2: choices[0].finish_reason: ['stop'] is not one of 'stop', 'length', "
+     "'model_length', 'error', 'tool_calls'"),
+    (("choices", 0, "index"), True,
+     "chunk 2: choices[0].index: expected an integer, got a boolean True"),
+    (("usage",), {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2,
+                  "service_tier": 5},
+     "chunk 2: usage.service_tier: expected a string, got an integer 5"),
+])
+def test_no_field_of_a_usual_looking_chunk_escapes_the_schema(
+        where: tuple[Any, ...], value: Any, says: str) -> None:
+    chunks = [c.model_dump(exclude_none=True) for c in make_fim_stream("a b", seed=1)]
+    *parents, last = where
+    node = chunks[1]
+    for part in parents:
+        node = node[part]
+    node[last] = value
+    assert says in problems(chunks)
+
+
 def test_data_after_done() -> None:
     text = sse(event("a", "stop", usage=True)) + f"data: {event('late')}\n\n"
     assert any("event 3: data after [DONE] (event 2)" in p for p in problems(text))
