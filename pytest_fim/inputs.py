@@ -174,8 +174,11 @@ def to_stream(obj: object) -> StreamInput:
             f"assert_valid_fim_response; for one chunk, wrap it in a list"
         )
     if not isinstance(obj, Iterable):
+        hint = ""
+        if hasattr(obj, "__aiter__"):  # stream_async(), aiter_bytes(): read in a coroutine
+            hint = ". Collect an async stream first: [event async for event in stream]"
         raise TypeError(f"expected a stream, got {type(obj).__name__} {shorten(obj, 60)}; "
-                        f"a stream is {STREAM_KINDS}")
+                        f"a stream is {STREAM_KINDS}{hint}")
     items = list(obj)
     if items and all(isinstance(item, (str, bytes, bytearray, memoryview)) for item in items):
         return StreamInput(sse=[item if isinstance(item, (str, bytes)) else bytes(item)

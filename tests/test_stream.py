@@ -411,10 +411,22 @@ def test_the_failure_a_user_reads(pytester: pytest.Pytester) -> None:
     assert "stream.py" not in result.stdout.str()
 
 
+class AsyncEvents:
+    """What client.fim.stream_async() gives: iterable only with ``async for``."""
+
+    def __aiter__(self) -> AsyncEvents:
+        return self
+
+    async def __anext__(self) -> Any:
+        raise StopAsyncIteration
+
+
 @pytest.mark.parametrize(
     ("given", "error", "says"),
     [
         (5, TypeError, "expected a stream, got int 5"),
+        (None, TypeError, "a stream is server-sent events as str or bytes"),
+        (AsyncEvents(), TypeError, "Collect an async stream first"),
         ({"id": "x"}, TypeError, "For one complete response use assert_valid_fim_response"),
         ([object()], TypeError, "item 1 of the stream is object"),
         ("", AssertionError, "the stream had no events"),
