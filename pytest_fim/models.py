@@ -167,7 +167,11 @@ CHUNK_FINISH_REASONS: tuple[str, ...] = ("stop", "length", "error", "tool_calls"
 
 
 class DeltaMessage(_Model):
-    """What one stream chunk adds to a choice: a piece of content, tool calls, the role."""
+    """What one stream chunk adds to a choice: a piece of content, tool calls, the role.
+
+    >>> DeltaMessage.model_validate({"content": " a + b"}).content
+    ' a + b'
+    """
 
     role: str | None = None
     content: MessageContent | None = None
@@ -180,7 +184,12 @@ class DeltaMessage(_Model):
 
 
 class CompletionResponseStreamChoice(_Model):
-    """One choice in a stream chunk; ``finish_reason`` is null until its last chunk."""
+    """One choice in a stream chunk; ``finish_reason`` is null until its last chunk.
+
+    >>> CompletionResponseStreamChoice.model_validate(
+    ...     {"index": 0, "delta": {"content": "x"}, "finish_reason": None}).finish_reason is None
+    True
+    """
 
     index: TokenCount
     delta: DeltaMessage
@@ -193,7 +202,14 @@ class CompletionChunk(_Model):
     """One server-sent event of a streamed FIM completion.
 
     The first chunk may lack ``object`` and ``created``; ``usage`` comes on
-    the last one.
+    the last one. :func:`~pytest_fim.parse_fim_sse` returns these.
+
+    >>> chunk = CompletionChunk.model_validate({
+    ...     "id": "447e3e0d457e42e98248b5d2ef52a2a3", "model": "codestral-latest",
+    ...     "choices": [{"index": 0, "delta": {"role": "assistant", "content": "a"},
+    ...                  "finish_reason": None}]})
+    >>> chunk.choices[0].delta.content, chunk.created
+    ('a', None)
     """
 
     id: str
@@ -205,7 +221,12 @@ class CompletionChunk(_Model):
 
 
 class CompletionEvent(_Model):
-    """The Mistral SDK's wrapper of a chunk, as ``client.fim.stream()`` yields it."""
+    """The Mistral SDK's wrapper of a chunk, as ``client.fim.stream()`` yields it.
+
+    >>> CompletionEvent.model_validate({"data": {"id": "a", "model": "m", "choices": []}}
+    ...                                ).data.model
+    'm'
+    """
 
     data: CompletionChunk
 

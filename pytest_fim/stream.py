@@ -618,8 +618,15 @@ def _assembled(problems: list[Problem]) -> list[Problem]:
 def validate_fim_stream(stream: object, *, strict: bool | None = None) -> list[Problem]:
     """List every problem of a stream; [] when it is valid.
 
-    The non-raising form of :func:`assert_valid_fim_stream`; raises
+    The non-raising form of :func:`assert_valid_fim_stream`: the same inputs
+    and rules, each problem a :class:`~pytest_fim.Problem` whose ``path``
+    starts with its chunk (``chunk 3: choices[0].delta.role``). Raises
     ``TypeError`` only for input that is not a stream.
+
+    >>> validate_fim_stream(make_fim_stream("x", seed=1))
+    []
+    >>> [str(p) for p in validate_fim_stream(make_fim_stream("x", seed=1)[:1])]
+    ['choices[0]: never finished: no chunk gave it a finish_reason']
     """
     return _check_stream(stream, resolve_strict(strict))[1]
 
@@ -831,9 +838,15 @@ def _split_response(data: dict[str, Any], chunks: int | None, chunk_size: int | 
 class FIMStreamFactory:
     """:func:`make_fim_stream` with deterministic ids drawn from a base seed.
 
-    The n-th call without an explicit ``seed``, ``id``, ``created`` or
-    ``response`` uses the seed ``(base_seed, n)``, like
-    :class:`~pytest_fim.FIMResponseFactory`.
+    The n-th call without an explicit ``seed`` or ``response`` uses a seed
+    made of ``base_seed`` and ``n``, like :class:`~pytest_fim.FIMResponseFactory`;
+    the ``fim_stream_factory`` fixture is one, seeded by the test's id.
+    Calling it takes and returns what :func:`make_fim_stream` does.
+
+    >>> make = FIMStreamFactory("test_example")
+    >>> assemble_fim_stream(make("a b")).id == assemble_fim_stream(
+    ...     FIMStreamFactory("test_example")("a b")).id
+    True
     """
 
     def __init__(self, base_seed: str) -> None:
