@@ -59,13 +59,34 @@ def fence(row: Row, _: int) -> tuple[str, dict[str, Any]]:
     return "```python\n" + row["canonical_solution"] + "```\n", {}
 
 
+def code_offsets(row: Row) -> list[int]:
+    """Offsets in the middle of the characters that are code (not space, not in a string
+    or comment): a ``)`` dropped from ``'(' if c == ')'`` breaks nothing."""
+    from pytest_fim.quality._source import code_mask
+
+    prefix, middle = row["prompt"], row["canonical_solution"]
+    mask = code_mask(prefix + middle + row["suffix"], "python")
+    return [index for index, char in enumerate(middle)
+            if not char.isspace() and mask[len(prefix) + index]]
+
+
+def code_closers(row: Row) -> list[int]:
+    """Offsets in the middle of the closers that are code."""
+    middle = row["canonical_solution"]
+    return [index for index in code_offsets(row) if middle[index] in ")]}"]
+
+
 def closer(row: Row, number: int) -> tuple[str, dict[str, Any]]:
     middle = row["canonical_solution"]
-    last = max((middle.rfind(char) for char in ")]}"), default=-1)
-    if number % 2 and last >= 0:  # drop the middle's last closer
+    closers = code_closers(row)
+    if number % 2 and closers:  # drop the middle's last closer
+        last = closers[-1]
         return middle[:last] + middle[last + 1:], {}
-    body = middle.rstrip("\n")
-    return body + ")" + middle[len(body):], {}  # a closer nothing opened
+    # A closer nothing opened, after the last code of the middle (not inside
+    # its trailing comment, where it would break nothing).
+    code = code_offsets(row)
+    at = code[-1] + 1 if code else len(middle) - len(middle.lstrip())
+    return middle[:at] + ")" + middle[at:], {}
 
 
 def dedent(row: Row, _: int) -> tuple[str, dict[str, Any]] | None:

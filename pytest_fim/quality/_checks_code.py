@@ -29,9 +29,16 @@ def check_syntax(fill: Fill) -> list[FillProblem]:
 
 def check_brackets(fill: Fill) -> list[FillProblem]:
     """A closer that matches nothing open, or a bracket the middle leaves open."""
-    if fill.language == "python" and fill.error is None:
-        return []  # a file Python parses has balanced brackets
+    if fill.error is None and fill.parsed:
+        return []  # a file that parses has balanced brackets
     join = fill.join
+    mismatch = _mismatch_inside(join)
+    if mismatch is not None:
+        # Whatever the code around the hole holds, a middle that opens one kind
+        # of bracket and closes it with another is wrong.
+        offset, char, opener = mismatch
+        return [fill.problem("brackets", f"closer {char!r} in the middle does not match the "
+                                         f"{opener!r} the middle opened", offset)]
     extra, left_open = _bracket_faults(join.text, join.code_mask)
     found = []
     for offset, char in extra:
@@ -61,6 +68,22 @@ def _neutral_balanced(fill: Fill) -> bool:
         if not extra and not left_open:
             return True
     return False
+
+
+def _mismatch_inside(join: Join) -> tuple[int, str, str] | None:
+    """The first closer of the middle that meets an opener of another kind, also opened
+    in the middle: (offset, closer, opener)."""
+    mask = join.code_mask
+    stack: list[str] = []
+    for offset in range(join.start, join.end):
+        char = join.text[offset]
+        if char in _OPENERS and mask[offset]:
+            stack.append(char)
+        elif char in _CLOSERS and mask[offset] and stack:
+            opener = stack.pop()
+            if opener != _CLOSERS[char]:
+                return offset, char, opener
+    return None
 
 
 def _bracket_faults(text: str, mask: bytearray) -> tuple[list[tuple[int, str]],
@@ -129,10 +152,12 @@ def _one_column_off(fill: Fill) -> list[FillProblem]:
         return []  # tabs: a column is not a space's width
     width = indent_of(first)
     second = next((line for line in join.middle.split("\n")[1:] if line.strip()), following)
-    if width % 2 and width - 1 in {indent_of(previous), indent_of(second)} \
-            and indent_of(second) % 2 == 0:
+    levels = {indent_of(previous), indent_of(second)}
+    if previous.rstrip().endswith((":", "{")):  # the hole starts the block it opens
+        levels.update({indent_of(previous) + 2, indent_of(previous) + 4})
+    if width % 2 and width - 1 in levels and indent_of(second) % 2 == 0:
         return [fill.problem("indentation", f"the first line is indented {width}, one column "
-                                            f"more than the lines around the hole",
+                                            f"more than the code around the hole",
                              join.start)]
     return []
 

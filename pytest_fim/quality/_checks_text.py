@@ -6,7 +6,6 @@ import re
 
 from pytest_fim.quality._fill import Fill
 from pytest_fim.quality._problems import FillProblem
-from pytest_fim.quality._source import substantive
 
 #: Control tokens of Codestral and of the other common FIM model families.
 SPECIAL_TOKENS: tuple[str, ...] = (
@@ -72,29 +71,70 @@ def check_repetition(fill: Fill) -> list[FillProblem]:
     for index in range(1, len(lines)):
         same = lines[index].strip() and lines[index] == lines[index - 1]
         run = run + 1 if same else 1
-        if run == 3 and substantive([lines[index]]) and \
-                not re.fullmatch(r"[\s)\]}\\;,]*", lines[index]):
+        # Three like lines of code are a loop even when short ("t=0"), and so
+        # are three like closers at one depth, which no formatter writes.
+        if run == 3 and _loop_line(lines[index].strip()):
             offset = join.start + sum(len(line) + 1 for line in lines[:index])
             return [fill.problem("repetition", f"the same line three times running: "
                                                f"{lines[index].strip()[:60]!r}", offset)]
     offset = join.start
     for line in lines:
-        match = _UNIT.search(line.strip())
-        if match and match.group("unit").strip() and len(set(match.group("unit"))) > 1:
-            return [fill.problem("repetition", f"{match.group('unit')!r} repeated "
-                                               f"{len(match.group()) // len(match.group('unit'))} "
-                                               f"times", offset)]
+        found = _repeated_unit(line.rstrip())
+        if found is not None:
+            unit, count = found
+            return [fill.problem("repetition", f"{unit!r} repeated {count} times", offset)]
         offset += len(line) + 1
-    code = [line for line in lines if line.strip()]
-    for size in range(2, len(code) // 2 + 1):
-        for start in range(0, len(code) - 2 * size + 1):
-            block = code[start:start + size]
-            if block == code[start + size:start + 2 * size] and \
-                    len("".join(line.strip() for line in block)) >= 20 and \
-                    code[start + 2 * size:start + 3 * size] == block:
-                return [fill.problem("repetition", f"a block of {size} lines repeated three "
-                                                   f"times", join.start)]
+    size = _repeated_block([line for line in lines if line.strip()])
+    if size:
+        return [fill.problem("repetition", f"a block of {size} lines repeated three times",
+                             join.start)]
     return []
+
+
+def _loop_line(body: str) -> bool:
+    return (len(body) >= 3 and re.search(r"\w", body) is not None) or \
+        re.fullmatch(r"[)\]}]+[;,]?", body) is not None
+
+
+#: The end of a line that :data:`_UNIT` reads: ten repeats of the longest unit fit in it.
+#: Searching a whole line backtracks at every start, which is quadratic; a 1 MB line
+#: must not hang the check.
+_UNIT_WINDOW = 96
+#: Longest block the block-repetition rule looks for; degenerate loops repeat short ones.
+_BLOCK_LIMIT = 40
+
+
+def _repeated_unit(line: str) -> tuple[str, int] | None:
+    """The short unit ``line`` ends with, repeated ten times or more, and how often."""
+    match = _UNIT.search(line[-_UNIT_WINDOW:])
+    if match is None:
+        return None
+    unit = match.group("unit")
+    if not unit.strip() or len(set(unit)) < 2:
+        return None
+    count, end = 0, len(line)
+    while line.endswith(unit, 0, end):
+        count, end = count + 1, end - len(unit)
+    return unit, count
+
+
+def _repeated_block(code: list[str]) -> int:
+    """Size of the smallest block of lines that occurs three times running; 0 if none.
+
+    For each size, a block repeats three times exactly when 2 * size lines in
+    a row equal the line ``size`` further on: one pass per size.
+    """
+    ids: dict[str, int] = {}
+    keys = [ids.setdefault(line, len(ids)) for line in code]
+    for size in range(2, min(len(keys) // 3, _BLOCK_LIMIT) + 1):
+        run = 0
+        for index in range(len(keys) - size):
+            run = run + 1 if keys[index] == keys[index + size] else 0
+            if run >= 2 * size:
+                start = index - 2 * size + 1
+                if len("".join(line.strip() for line in code[start:start + size])) >= 20:
+                    return size
+    return 0
 
 
 def check_truncated(fill: Fill) -> list[FillProblem]:

@@ -42,10 +42,15 @@ class Fill:
     def error(self) -> ParseError | None:
         """The joined file's first syntax error (None: it parses, or no parser)."""
         try:
-            return parse_error(self.join.text, self.language)
+            error = parse_error(self.join.text, self.language)
         except ParserMissing as missing:
             self.notes.append(f"syntax: skipped: {missing}")
             return None
+        self.parsed = error is None
+        return error
+
+    #: True once a parser has read the joined file without error.
+    parsed: bool = field(default=False, init=False)
 
     @cached_property
     def baselines(self) -> list[ParseError | None]:
@@ -78,7 +83,13 @@ class Fill:
 
 
 def neutral_middles(join: Join) -> list[str]:
-    """Middles that fill a hole without adding anything: to tell our errors from the file's."""
+    """Middles that fill a hole without adding anything: to tell our errors from the file's.
+
+    A hole inside brackets the suffix does not close (the last line of a list
+    that ends with its ``]``) is given those closers too, so a middle that
+    leaves them open fails where a neutral one does not.
+    """
+    closing = _closers_for(join)
     if join.prefix.endswith("\n") or not join.prefix:
         lines = join.prefix.split("\n")
         previous = next((line for line in reversed(lines) if line.strip()), "")
@@ -88,10 +99,31 @@ def neutral_middles(join: Join) -> list[str]:
         if previous.rstrip().endswith((":", "{")):
             indents.add(indent_of(previous) + 4)
         if join.language != "python":
-            return ["", *(" " * width + ";\n" for width in sorted(indents))]
+            return ["", *(" " * width + ";\n" for width in sorted(indents)),
+                    *(end + "\n" for end in closing)]
         # The code after the hole may be deeper than before it: the hole then
         # held a block's opening line.
         deeper = [" " * width + "if True:\n" for width in sorted(indents)
                   if width < indent_of(following)]
-        return ["", *(" " * width + "pass\n" for width in sorted(indents)), *deeper]
-    return ["", "0", "None", "pass"] if join.language == "python" else ["", "0"]
+        return ["", *(" " * width + "pass\n" for width in sorted(indents)), *deeper,
+                *(end + "\n" for end in closing)]
+    return [*(["", "0", "None", "pass"] if join.language == "python" else ["", "0"]),
+            *closing]
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _closers_for(join: Join) -> list[str]:
+    """Closers for the brackets still open at the end of the prefix, innermost first:
+    ``)``, ``)]``, ... one candidate per depth (at most three)."""
+    mask = join.code_mask
+    stack: list[str] = []
+    prefix = join.prefix
+    for offset, char in enumerate(prefix):
+        if char in _PAIRS:
+            if mask[offset]:
+                stack.append(_PAIRS[char])
+        elif char in ")]}" and mask[offset] and stack and stack[-1] == char:
+            stack.pop()
+    return ["".join(reversed(stack[-depth:])) for depth in range(1, min(len(stack), 3) + 1)]

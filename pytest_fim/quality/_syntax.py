@@ -43,7 +43,9 @@ class ParserMissing(Exception):
     """No parser for the language is installed; the message says which extra to add."""
 
 
-@lru_cache(maxsize=4096)
+# A fill parses its join and a few baselines; the assert_<check> helpers parse the same
+# join again. A small cache serves both without holding large files for long.
+@lru_cache(maxsize=64)
 def python_error(source: str) -> ParseError | None:
     """The first syntax error of Python ``source``, or None when it parses."""
     try:
@@ -76,7 +78,8 @@ def tree_sitter_error(source: str, language: str) -> ParseError | None:
 
     Raises :class:`ParserMissing` when tree-sitter or the grammar is absent.
     """
-    tree = _parser(language).parse(source.encode())
+    # A lone surrogate cannot be UTF-8; tree-sitter counts rows, so a stand-in byte will do.
+    tree = _parser(language).parse(source.encode("utf-8", "replace"))
     if not tree.root_node.has_error:
         return None
     pending = [tree.root_node]
