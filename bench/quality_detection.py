@@ -4,7 +4,7 @@ Reads the HumanEval infilling sets (correct fills: prefix = prompt, middle =
 canonical_solution, suffix) from DATA_DIR, checks that assert_fills_hole
 accepts every correct fill, then corrupts each fill in each failure mode and
 reports how often the checks catch it (the bar: 0 false positives, at least
-98% detection in every mode), with the time all checks took.
+98% detection in every mode). ``quality_speed.py`` times the checks.
 
 Run: ``python bench/quality_detection.py ../shared/data``.
 Exit status 1 if a false positive is found or a mode is below 98%.
@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -125,8 +125,13 @@ MODES: dict[str, tuple[Corruption, str]] = {
 }
 
 
+def row(figure: str, measured: str, target: str, passed: bool) -> bool:
+    print(f"| {figure} | {measured} | {target} | {'pass' if passed else 'FAIL'} |")
+    return passed
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("data", type=Path, help="folder with the HumanEval infilling sets")
     args = parser.parse_args()
     from pytest_fim.quality import fill_problems
@@ -134,63 +139,52 @@ def main() -> int:
     ok = True
     rows_by_set = {}
     for name in SETS:
-        with gzip.open(args.data / name, "rt") as source:
+        with gzip.open(args.data / name, "rt", encoding="utf-8") as source:
             rows_by_set[name] = [json.loads(line) for line in source]
-    print("| set | fills | false positives | seconds for all checks | target | result |")
-    print("|---|---|---|---|---|---|")
+    print("| figure | measured | target | result |")
+    print("|---|---|---|---|")
     for name, rows in rows_by_set.items():
-        start = time.perf_counter()
         false = [row["task_id"] for row in rows
                  if fill_problems(row["prompt"], row["canonical_solution"], row["suffix"])]
-        elapsed = time.perf_counter() - start
-        target = 1.5 if "Single" in name else 10.0
-        passed = not false and elapsed <= target
-        ok &= passed
-        print(f"| {name.split('-')[1].split('.')[0]} | {len(rows)} | {len(false)} "
-              f"| {elapsed:.2f} | ≤ {target} s, 0 false positives "
-              f"| {'pass' if passed else 'FAIL'} |")
+        label = name.split("-")[1].split(".")[0]
+        ok &= row(f"false positives, {len(rows)} correct {label} fills", str(len(false)), "0",
+                  not false)
         for task in false[:5]:
             print(f"    false positive: {task}", file=sys.stderr)
-    import random
-
+    # Benchmarks also cut holes at random characters: a correct span must
+    # pass every check but the scope heuristic.
     rng = random.Random(2026)
     spans = 3000
     multi = rows_by_set[SETS[1]]
     flagged = 0
     for _ in range(spans):
-        row = rng.choice(multi)
-        full = row["prompt"] + row["canonical_solution"] + row["suffix"]
-        start = rng.randrange(len(row["prompt"]), len(full) - 1)
+        picked = rng.choice(multi)
+        full = picked["prompt"] + picked["canonical_solution"] + picked["suffix"]
+        start = rng.randrange(len(picked["prompt"]), len(full) - 1)
         end = rng.randrange(start + 1, min(len(full), start + 300))
         flagged += bool(fill_problems(full[:start], full[start:end], full[end:],
                                       skip={"scope"}))
-    ok &= flagged == 0
-    print(f"| random mid-line spans (all checks but scope) | {spans} | {flagged} | | "
-          f"0 false positives | {'pass' if flagged == 0 else 'FAIL'} |")
-    print()
-    print("| mode | corrupted fills | detected | rate | by its own check | target | result |")
-    print("|---|---|---|---|---|---|---|")
+    ok &= row(f"false positives, {spans} random mid-line spans (all checks but scope)",
+              str(flagged), "0", flagged == 0)
     rows = [row for rows in rows_by_set.values() for row in rows]
     for mode, (corrupt, check) in MODES.items():
         total = detected = own = 0
         missed: list[str] = []
-        for number, row in enumerate(rows):
-            made = corrupt(row, number)
+        for number, picked in enumerate(rows):
+            made = corrupt(picked, number)
             if made is None:
                 continue
             middle, extra = made
             total += 1
-            found = fill_problems(row["prompt"], middle, row["suffix"], **extra)
+            found = fill_problems(picked["prompt"], middle, picked["suffix"], **extra)
             if found:
                 detected += 1
                 own += any(problem.check == check for problem in found)
             elif len(missed) < 3:
-                missed.append(row["task_id"])
+                missed.append(picked["task_id"])
         rate = detected / total if total else 0.0
-        passed = rate >= 0.98
-        ok &= passed
-        print(f"| {mode} | {total} | {detected} | {rate:.2%} | {check}: {own / total:.1%} "
-              f"| ≥ 98% | {'pass' if passed else 'FAIL'} |")
+        ok &= row(f"detected: {mode} ({total} fills; by {check} alone {own / total:.1%})",
+                  f"{rate:.2%}", "≥ 98%", rate >= 0.98)
         for task in missed:
             print(f"    missed ({mode}): {task}", file=sys.stderr)
     return 0 if ok else 1

@@ -28,6 +28,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("stream_speed.py", False),
     ("mock_speed.py", False),
     ("quality_detection.py", True),
+    ("quality_speed.py", True),
     ("cli_speed.py", False),
 ]
 

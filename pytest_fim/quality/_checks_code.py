@@ -110,20 +110,22 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
     if error is not None and error.indentation and fill.error_is_new(error):
         found.append(fill.problem("indentation", f"Python: {error.message}", line=error.line))
     around = join.prefix + join.suffix
-    uses_tabs = any(line.startswith("\t") for line in around.split("\n"))
-    uses_spaces = any(line.startswith("  ") for line in around.split("\n"))
+    lines_around = around.split("\n")
+    uses_tabs = any(line.startswith("\t") for line in lines_around)
+    uses_spaces = any(line.startswith("  ") for line in lines_around)
+    # Most files use one style: then there is nothing to compare, and the
+    # string/comment map (a tokenize of the whole file) is not needed.
+    against = "\t" if uses_spaces and not uses_tabs else \
+        "  " if uses_tabs and not uses_spaces else ""
     offset = join.start
-    for line in join.middle.split("\n"):
-        if line.strip() and join.is_code(offset + indent_of(line)) and \
+    for line in join.middle.split("\n") if against else ():
+        if line.startswith(against) and line.strip() and \
+                join.is_code(offset + indent_of(line)) and \
                 (offset > join.start or join.prefix.endswith("\n") or not join.prefix):
-            if line.startswith("\t") and uses_spaces and not uses_tabs:
-                found.append(fill.problem("indentation", "tab indentation in a file "
-                                                         "indented with spaces", offset))
-                break
-            if line.startswith("  ") and uses_tabs and not uses_spaces:
-                found.append(fill.problem("indentation", "space indentation in a file "
-                                                         "indented with tabs", offset))
-                break
+            style = ("tab indentation in a file indented with spaces" if against == "\t"
+                     else "space indentation in a file indented with tabs")
+            found.append(fill.problem("indentation", style, offset))
+            break
         offset += len(line) + 1
     if not found and fill.language == "python" and error is None:
         found.extend(_python_unit(fill))
