@@ -49,7 +49,7 @@ def test_fixtures_marker_and_indirect_parametrisation(pytester: pytest.Pytester)
             assert fim_response.text() in {"a", "b"}
         """
     )
-    result = pytester.runpytest("--strict-markers", "-W", "error")
+    result = pytester.runpytest("--strict-markers", "-W", "error::pytest.PytestUnknownMarkWarning")
     result.assert_outcomes(passed=4)
 
 
