@@ -34,6 +34,7 @@ __all__ = [
     "assert_indentation",
     "assert_matches_reference",
     "assert_no_markdown",
+    "assert_no_prefix_echo",
     "assert_no_repetition",
     "assert_no_special_tokens",
     "assert_no_suffix_echo",
@@ -85,7 +86,13 @@ def _fill(prefix: object, middle: object, suffix: object, *, language: str,
 def _skipped(skip: Iterable[str]) -> frozenset[str]:
     if isinstance(skip, str):
         skip = (skip,)
-    names = frozenset(skip)
+    try:
+        names = frozenset(skip)
+    except TypeError:
+        raise TypeError(f"skip must be check names (a set, list or tuple of str), got "
+                        f"{type(skip).__name__}") from None
+    if not all(isinstance(name, str) for name in names):
+        raise TypeError(f"skip must hold check names (str), got {sorted(map(repr, names))}")
     unknown = names - set(CHECKS)
     if unknown:
         raise ValueError(f"unknown check {', '.join(sorted(map(repr, unknown)))} in skip; "
@@ -173,6 +180,7 @@ def _single(name: str) -> Any:
 assert_no_special_tokens = _single("special_tokens")
 assert_no_markdown = _single("markdown")
 assert_no_suffix_echo = _single("suffix_echo")
+assert_no_prefix_echo = _single("prefix_echo")
 assert_syntax = _single("syntax")
 assert_brackets = _single("brackets")
 assert_indentation = _single("indentation")
