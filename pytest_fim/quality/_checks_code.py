@@ -60,7 +60,9 @@ def check_brackets(fill: Fill) -> list[FillProblem]:
 
 def _neutral_balanced(fill: Fill) -> bool:
     join = fill.join
-    middles = [fill.reference] if fill.reference is not None else neutral_middles(join)[:1]
+    # The closers among the neutral middles tell a hole that must close the
+    # prefix's brackets from a file that is unbalanced whatever fills it.
+    middles = [fill.reference] if fill.reference is not None else neutral_middles(join)
     for middle in middles:
         text = join.prefix + middle + join.suffix
         extra, left_open = _bracket_faults(text, Join(join.prefix, middle, join.suffix,

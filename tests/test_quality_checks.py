@@ -1,0 +1,204 @@
+"""Each quality check alone: good fills it accepts, bad fills it names, odd input it survives."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pytest_fim import (
+    FillProblem,
+    FIMAssertionError,
+    Problem,
+    assert_brackets,
+    assert_fills_hole,
+    assert_indentation,
+    assert_no_markdown,
+    assert_no_prefix_echo,
+    assert_no_repetition,
+    assert_no_suffix_echo,
+    assert_scope,
+    assert_syntax,
+    fill_problems,
+)
+
+PREFIX = "def mean(xs):\n    total = 0\n    for x in xs:\n"
+SUFFIX = "    return total / len(xs)\n"
+JS_PREFIX = "function sum(xs) {\n  let total = 0;\n  for (const x of xs) {\n"
+JS_SUFFIX = "  }\n  return total;\n}\n"
+
+
+def checks(middle: Any, prefix: str = PREFIX, suffix: str = SUFFIX, **kw: Any) -> list[str]:
+    return [problem.check for problem in fill_problems(prefix, middle, suffix, **kw)]
+
+
+# ---------------------------------------------------------------- good fills pass
+
+
+@pytest.mark.parametrize(("prefix", "middle", "suffix", "language"), [
+    # a whole-line hole
+    (PREFIX, "        total += x\n", SUFFIX, "python"),
+    # a hole inside a line, filled inside the line
+    ("def f(a, b):\n    return a ", "+ b", "\n", "python"),
+    # the last line of a list, with its closer
+    ("xs = [1, 2,\n", "      3, 4]\n", "print(xs)\n", "python"),
+    # a block the hole opens
+    ("def f(xs):\n", "    for x in xs:\n", "        print(x)\n", "python"),
+    # a fill that ends a block and returns
+    (PREFIX, "        total += x\n    total = total or 1\n", SUFFIX, "python"),
+    # tokens and fences inside strings and comments are not leaks
+    (PREFIX, "        total += x  # never emit [SUFFIX] or ```\n", SUFFIX, "python"),
+    ('def f():\n    return """\n', "```python\nx = 1\n```\n", '"""\n', "python"),
+    # the same short line twice is no loop
+    (PREFIX, "        total += x\n        total += x\n", SUFFIX, "python"),
+    # tab-indented files take tab-indented fills
+    ("def f(xs):\n\tfor x in xs:\n", "\t\tprint(x)\n", "\treturn 0\n", "python"),
+    (JS_PREFIX, "    total += x;\n", JS_SUFFIX, "javascript"),
+    ("const f = (a) => ", "a.map((x) => x * 2)", ";\n", "javascript"),
+    ("int add(int a, int b) {\n", "  return a + b;\n", "}\n", "c"),
+    ("func add(a, b int) int {\n", "\treturn a + b\n", "}\n", "go"),
+    ("fn add(a: i32, b: i32) -> i32 {\n", "    a + b\n", "}\n", "rust"),
+    ("class A {\n  int f() {\n", "    return 1;\n", "  }\n}\n", "java"),
+])
+def test_good_fills_pass(prefix: str, middle: str, suffix: str, language: str) -> None:
+    if language != "python":
+        pytest.importorskip("tree_sitter")
+    assert checks(middle, prefix, suffix, language=language) == []
+    assert_fills_hole(prefix, middle, suffix, language=language)
+
+
+def test_random_spans_pass_all_but_the_scope_heuristic() -> None:
+    # Benchmarks cut holes mid-line; several lines in a hole inside a line is
+    # what scope flags, so only scope may speak.
+    prefix, middle, suffix = "def f(a, b):\n    if a > ", "b:\n        return a\n    ret", \
+        "urn b\n"
+    assert checks(middle, prefix, suffix) == ["scope"]
+    assert_fills_hole(prefix, middle, suffix, skip={"scope"})
+
+
+# ---------------------------------------------------------------- bad fills are named
+
+
+@pytest.mark.parametrize(("prefix", "middle", "suffix", "check"), [
+    (PREFIX, "        total += x[MIDDLE]\n", SUFFIX, "special_tokens"),
+    (PREFIX, "        total += x<｜fim▁hole｜>\n", SUFFIX, "special_tokens"),
+    (PREFIX, "<|file_sep|>        total += x\n", SUFFIX, "special_tokens"),
+    (PREFIX, "~~~\n        total += x\n~~~\n", SUFFIX, "markdown"),
+    (PREFIX, "        total += x\nExplanation: this adds x.\n", SUFFIX, "markdown"),
+    # runs on into the suffix, mid-line
+    ("x = compute(", "a, b)\nprint(x", ")\nprint(x)\n", "suffix_echo"),
+    # regenerates the suffix's lines, dropping their semicolons
+    ("function f() {\n", "  const a = 1\n  return a\n", "  const a = 1;\n  return a;\n}\n",
+     "suffix_echo"),
+    (PREFIX, "    for x in xs:\n        total += x\n", SUFFIX, "prefix_echo"),
+    # closes with the wrong kind of bracket
+    ("def f():\n", "    d = {'a': [1, 2)}\n", "    return d\n", "brackets"),
+    # closes what the suffix closes again
+    ("print(len(", "xs))", ")\n", "brackets"),
+    # leaves the prefix's list open although the code after it goes on
+    ("xs = [1, 2,\n", "      3, 4\n", "ys = [5]\n", "syntax"),
+    ("def f(xs):\n    for x in xs:\n", "     print(x)\n", "    return 0\n", "indentation"),
+    ("def f():\n    x = ", " 1\n", "    return x\n", "indentation"),
+    ("def f():\n", "  x = 1\n    y = 2\n", "  return x\n", "indentation"),
+    (PREFIX, "        t=0\n        t=0\n        t=0\n", SUFFIX, "repetition"),
+    (PREFIX, "        total += x\n        print('" + "ha" * 12 + "\n", SUFFIX, "repetition"),
+    (PREFIX, "        total += x\ndef helper():\n    pass\n", SUFFIX, "scope"),
+    ("value = f(", "a,\n    b", ")\n", "scope"),
+])
+def test_bad_fills_are_named(prefix: str, middle: str, suffix: str, check: str) -> None:
+    found = checks(middle, prefix, suffix)
+    assert check in found, found
+
+
+@pytest.mark.parametrize(("language", "middle"), [
+    ("javascript", "    total += x;\n  }\n"),   # closes the loop the suffix closes
+    ("javascript", "    total += (x;\n"),
+    ("typescript", "    total += x);\n"),
+])
+def test_bad_fills_in_other_languages(language: str, middle: str) -> None:
+    pytest.importorskip("tree_sitter")
+    found = checks(middle, JS_PREFIX, JS_SUFFIX, language=language)
+    assert {"syntax", "brackets"} & set(found), found
+
+
+@pytest.mark.parametrize("function", [assert_brackets, assert_no_markdown, assert_no_repetition,
+                                      assert_no_suffix_echo, assert_no_prefix_echo, assert_scope,
+                                      assert_syntax, assert_indentation])
+def test_single_check_functions_pass_a_good_fill(function: Any) -> None:
+    function(PREFIX, "        total += x\n", SUFFIX)
+    assert function.__doc__ and "FIMAssertionError" in function.__doc__
+
+
+def test_single_check_functions_fail_on_their_own_fault_only() -> None:
+    with pytest.raises(FIMAssertionError, match=r"\(prefix_echo\)") as info:
+        assert_no_prefix_echo(PREFIX, "    for x in xs:\n        total += x\n", SUFFIX)
+    assert [problem.check for problem in info.value.problems] == ["prefix_echo"]
+    # a leaked token is not the scope check's business
+    assert_scope(PREFIX, "        total += x<|endoftext|>\n", SUFFIX)
+
+
+# ---------------------------------------------------------------- what a problem looks like
+
+
+def test_a_problem_reads_check_message_and_context() -> None:
+    [problem] = fill_problems(PREFIX, "        total += x<|endoftext|>\n", SUFFIX,
+                              skip={"syntax"})
+    assert isinstance(problem, FillProblem) and isinstance(problem, Problem)
+    assert (problem.check, problem.line) == ("special_tokens", 4)
+    assert problem.message == "leaked control token '<|endoftext|>'"
+    text = str(problem)
+    head, *context = text.split("\n")
+    assert head == "special_tokens: leaked control token '<|endoftext|>' (line 4)"
+    assert context[0] == "2 |     total = 0"
+    assert "4 | ⟦        total += x<|endoftext|>" in context
+    assert "5 | ⟧    return total / len(xs)" in context
+
+
+def test_all_problems_are_raised_at_once() -> None:
+    with pytest.raises(FIMAssertionError) as info:
+        assert_fills_hole(PREFIX, "```\n        total += x<|endoftext|>\n```\n", SUFFIX)
+    checks_named = [problem.check for problem in info.value.problems]  # type: ignore[attr-defined]
+    assert {"special_tokens", "markdown"} <= set(checks_named)
+    assert str(info.value).startswith("the completion does not fit the hole (")
+
+
+def test_skip_names_are_checked() -> None:
+    with pytest.raises(ValueError, match=r"unknown check 'scop'.*the checks are empty, "):
+        fill_problems(PREFIX, "x", SUFFIX, skip=["scop"])
+    with pytest.raises(TypeError, match="skip must be check names"):
+        fill_problems(PREFIX, "x", SUFFIX, skip=None)  # type: ignore[arg-type]
+    assert checks("        total += x<|endoftext|>\n", skip="special_tokens") == ["syntax"]
+
+
+# ---------------------------------------------------------------- size and odd input
+
+
+def test_huge_middles_fail_fast_with_a_short_message() -> None:
+    started = time.perf_counter()
+    for middle in ("        x = '" + "ab" * 500_000 + "'\n",
+                   "".join(f"        total += {number}\n" for number in range(20_000)),
+                   "        total += x\n" * 50_000):
+        found = fill_problems(PREFIX, middle, SUFFIX)
+        assert all(len(str(problem)) < 5_000 for problem in found)
+    assert time.perf_counter() - started < 30  # quadratic scans took minutes
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["(", ")", "[", "]", "{", "}", "'", '"', "'''", "`", "#",
+                                 "//", "/*", "*/", "\\", "\n", "\t", "    ", "x", "def ",
+                                 "[SUFFIX]", "```", "\r\n", "\x00", "é", "\ud800", ":", ";"]),
+                max_size=20).map("".join),
+       st.lists(st.sampled_from(["(", ")", "x = 1", "\n", "    ", "'", "}", "<s>"]),
+                max_size=8).map("".join),
+       st.sampled_from(["python", "javascript", "typescript", "tsx", "java", "go", "rust",
+                        "c", "cpp"]))
+def test_any_text_gives_problems_never_a_crash(prefix: str, middle: str, language: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no parser installed: a note, tested elsewhere
+        for problem in fill_problems(prefix, middle, prefix[::-1], language=language):
+            assert problem.check and problem.message
+            str(problem)
