@@ -36,13 +36,13 @@ def indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def echo_suffix(row: Row, _: int) -> tuple[str, dict[str, Any]] | None:
+def echo_suffix(row: Row, _: int, count: int = 2) -> tuple[str, dict[str, Any]] | None:
     lines = row["suffix"].split("\n")
     taken, seen = [], 0
     for line in lines:
         taken.append(line)
         seen += bool(line.strip())
-        if seen == 2:
+        if seen == count:
             break
     if not seen:
         return None
@@ -107,6 +107,22 @@ def extra_space(row: Row, _: int) -> tuple[str, dict[str, Any]]:
     return " " + row["canonical_solution"], {}
 
 
+def echo_prefix(row: Row, _: int) -> tuple[str, dict[str, Any]] | None:
+    """The line before the hole written again first (whole-line holes only)."""
+    if not row["prompt"].endswith("\n"):
+        return None
+    previous = next((line for line in reversed(row["prompt"].split("\n")) if line.strip()), "")
+    if len(previous.strip()) < 4:
+        return None
+    return previous + "\n" + row["canonical_solution"], {}
+
+
+def chat_prose(row: Row, number: int) -> tuple[str, dict[str, Any]]:
+    opening = ("Here is the completed code:\n", "Sure! Here's the implementation:\n",
+               "Certainly, here is the missing part:\n")[number % 3]
+    return opening + row["canonical_solution"], {}
+
+
 def truncate(row: Row, _: int) -> tuple[Any, dict[str, Any]]:
     from pytest_fim import make_fim_response
 
@@ -115,6 +131,8 @@ def truncate(row: Row, _: int) -> tuple[Any, dict[str, Any]]:
 
 MODES: dict[str, tuple[Corruption, str]] = {
     "echo the next suffix lines": (echo_suffix, "suffix_echo"),
+    "echo only the next suffix line": (lambda row, number: echo_suffix(row, number, 1),
+                                       "suffix_echo"),
     "inject a special token": (inject_token, "special_tokens"),
     "wrap in a fence": (fence, "markdown"),
     "add or drop a closer": (closer, "brackets"),
@@ -122,6 +140,9 @@ MODES: dict[str, tuple[Corruption, str]] = {
     "repeat a line": (repeat, "repetition"),
     "prepend a space": (extra_space, "indentation"),
     "truncate (finish_reason=length)": (truncate, "truncated"),
+    # Two more faults the issue names, beyond its list of corruptions.
+    "repeat the line before the hole": (echo_prefix, "prefix_echo"),
+    "chat prose before the code": (chat_prose, "markdown"),
 }
 
 
