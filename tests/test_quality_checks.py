@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -202,3 +204,20 @@ def test_any_text_gives_problems_never_a_crash(prefix: str, middle: str, languag
         for problem in fill_problems(prefix, middle, prefix[::-1], language=language):
             assert problem.check and problem.message
             str(problem)
+
+
+def test_readme_failure_output_is_what_a_run_prints(pytester: pytest.Pytester) -> None:
+    # The README pastes a real failure; rerun its example and compare, so the
+    # text cannot drift from what users see.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Does the completion fit the hole", 1)[1].split("\n## ", 1)[0]
+    example = re.search(r"```python\n(.*?)```", section, re.S)
+    pasted = re.search(r"```\n(>.*?)```", section, re.S)
+    assert example and pasted, "the README section lost its example or its output"
+    pytester.makepyfile(test_fill=example.group(1))
+    result = pytester.runpytest("--color=no", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    expected = [line.rstrip() for line in pasted.group(1).strip().split("\n")]
+    shown = [line.rstrip() for line in result.stdout.lines]
+    start = shown.index(expected[0])
+    assert shown[start:start + len(expected)] == expected

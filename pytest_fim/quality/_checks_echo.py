@@ -23,9 +23,10 @@ def check_suffix_echo(fill: Fill) -> list[FillProblem]:
         tail, head = middle_lines[-count:], suffix_lines[:count]
         if len(tail) == count and tail == head and substantive(tail):
             offset = join.start + max(join.middle.rfind(tail[0].strip()), 0)
+            lines = f"{count} lines" if count > 1 else "line"
             return [fill.problem(
-                "suffix_echo", f"the middle ends with the {count} line{'s' if count > 1 else ''}"
-                f" the suffix starts with: {head[0].strip()[:60]!r}", offset)]
+                "suffix_echo", f"the middle ends with the {lines} the suffix starts with: "
+                f"{head[0].strip()[:60]!r}", offset)]
     overlap = _overlap(middle, join.suffix)
     before = middle[len(middle) - len(overlap) - 1:][:1]
     # An overlap that starts inside the middle's indentation is a coincidence of

@@ -9,6 +9,8 @@ def context(join: Join, line: int | None = None, *, around: int = 2) -> list[str
     """The join around ``line`` (default: the hole), numbered, middle between ⟦ ⟧."""
     marked = join.prefix + "⟦" + join.middle + "⟧" + join.suffix
     lines = marked.split("\n")
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()  # the file's final newline starts no line worth showing
     first = join.line_of(join.start)
     last = join.line_of(join.end)
     if line is None:
