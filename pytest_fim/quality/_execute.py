@@ -9,6 +9,7 @@ not a sandbox: the code can still read files and use the network as you can.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,20 +57,54 @@ def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str
     with tempfile.TemporaryDirectory(prefix="pytest-fim-") as workdir:
         script = Path(workdir, "fill_under_test.py")
         script.write_text(program, encoding="utf-8")
-        # Nothing of the caller's environment: API keys must not reach model-written code.
-        environment = {"PATH": os.defpath, "PYTHONDONTWRITEBYTECODE": "1",
-                       "PYTHONIOENCODING": "utf-8"}
-        if sys.platform == "win32":  # pragma: no cover - Python needs it there
-            environment["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
-        try:
-            result = subprocess.run([sys.executable, "-I", str(script)], cwd=workdir,
-                                    env=environment, capture_output=True, text=True,
-                                    timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise FIMAssertionError(f"the joined program did not finish within {timeout} s "
-                                    f"(an endless loop?)") from None
-    if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip().split("\n")
+        returncode, output = _run(script, workdir, timeout)
+    if returncode is None:
+        raise FIMAssertionError(f"the joined program did not finish within {timeout} s "
+                                f"(an endless loop?)",
+                                [Problem("", shorten(line, 200).strip("'\""))
+                                 for line in output[-6:]])
+    if returncode != 0:
         shown = [Problem("", shorten(line, 200).strip("'\"")) for line in output[-12:]]
         raise FIMAssertionError(f"the joined program fails its tests (exit status "
-                                f"{result.returncode}):", shown)
+                                f"{returncode}):", shown)
+
+
+#: Most output kept from the child: its last lines say why it failed; a program
+#: that prints without end must not fill the memory of the test run.
+OUTPUT_LIMIT = 64 * 1024
+
+
+def _run(script: Path, workdir: str, timeout: float) -> tuple[int | None, list[str]]:
+    """Run ``script``; its exit status (None after a timeout) and its last output lines."""
+    # Nothing of the caller's environment: API keys must not reach model-written code.
+    # (-I ignores PYTHON* variables anyway; -X utf8 fixes the encoding instead.)
+    environment = {"PATH": os.defpath}
+    if sys.platform == "win32":  # pragma: no cover - Python needs it there
+        environment["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+    log = Path(workdir, "output.txt")
+    with log.open("wb") as sink:
+        # A session of its own, so a timeout ends whatever the program started too.
+        child = subprocess.Popen([sys.executable, "-I", "-X", "utf8", "-B", str(script)],
+                                 cwd=workdir, env=environment, stdin=subprocess.DEVNULL,
+                                 stdout=sink, stderr=subprocess.STDOUT,
+                                 start_new_session=sys.platform != "win32")
+        try:
+            returncode: int | None = child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(child)
+            returncode = None
+    with log.open("rb") as source:
+        source.seek(max(log.stat().st_size - OUTPUT_LIMIT, 0))
+        tail = source.read().decode("utf-8", "replace")
+    return returncode, tail.strip().split("\n") if tail.strip() else []
+
+
+def _kill(child: subprocess.Popen[bytes]) -> None:
+    """End the child and everything in its session."""
+    if sys.platform != "win32":
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    child.kill()
+    child.wait()
