@@ -33,7 +33,10 @@ def test_correct_multi_line_fills_pass_their_tests(row: dict[str, Any]) -> None:
 def test_a_wrong_fill_fails_with_the_tests_output() -> None:
     [row] = sample("HumanEval-SingleLineInfilling.jsonl.gz", 10_000)
     with pytest.raises(FIMAssertionError, match="fails its tests") as info:
-        assert_passes_tests(row["prompt"], "    return None\n", row["suffix"], row["test"],
+        # HumanEval/0's loop over one number only: it parses, and it is wrong
+        wrong = row["canonical_solution"].replace("(numbers)", "(numbers[:1])")
+        assert wrong != row["canonical_solution"]
+        assert_passes_tests(row["prompt"], wrong, row["suffix"], row["test"],
                             entry_point=row["entry_point"], timeout=10)
     assert "AssertionError" in str(info.value)
 
