@@ -143,6 +143,25 @@ def test_single_check_functions_fail_on_their_own_fault_only() -> None:
     assert_scope(PREFIX, "        total += x<|endoftext|>\n", SUFFIX)
 
 
+@pytest.mark.parametrize(("language", "prefix", "middle", "suffix"), [
+    ("cpp", "std::vector", "<s> items;", "\n"),                    # a generic named s
+    ("python", "ok = lo", "<s>hi", "\n"),                          # a chained comparison
+    ("javascript", "const el = ", "<p><s>old</s> new</p>", ";\n"),  # JSX strikethrough
+])
+def test_s_tags_that_are_code_are_no_leak(language: str, prefix: str, middle: str,
+                                          suffix: str) -> None:
+    assert "special_tokens" not in checks(middle, prefix, suffix, language=language)
+
+
+def test_a_token_leaked_many_times_is_one_problem() -> None:
+    found = fill_problems("def f():\n", "    return 1" + "</s>" * 50_000 + "\n", "")
+    tokens = [problem for problem in found if problem.check == "special_tokens"]
+    assert [problem.message for problem in tokens] == \
+        ["leaked control token '</s>' (50000 times)"]
+    assert "special_tokens" in checks("    return 1;</s>\n", "function f() {\n", "}\n",
+                                      language="javascript")
+
+
 # ---------------------------------------------------------------- what a problem looks like
 
 

@@ -41,27 +41,56 @@ def check_empty(fill: Fill) -> list[FillProblem]:
 def check_special_tokens(fill: Fill) -> list[FillProblem]:
     """Control tokens of a FIM model leaked into the code (not in strings or comments)."""
     join = fill.join
-    found = []
+    # One problem per token, at its first leak: a model stuck emitting
+    # "</s>" a million times fails with a short message, and fast.
+    first: dict[str, int] = {}
+    count: dict[str, int] = {}
     for match in TOKENS.finditer(join.middle):
+        token = match.group()
         offset = join.start + match.start()
-        if join.is_code(offset):
-            found.append(fill.problem("special_tokens", f"leaked control token "
-                                                        f"{match.group()!r}", offset))
-    return found
+        if join.is_code(offset) and not _in_code_meaning(join.text, offset, token,
+                                                         fill.language):
+            first.setdefault(token, offset)
+            count[token] = count.get(token, 0) + 1
+    return [fill.problem("special_tokens", f"leaked control token {token!r}"
+                                           + (f" ({count[token]} times)" if count[token] > 1
+                                              else ""), offset)
+            for token, offset in first.items()]
+
+
+#: Languages whose code may hold an HTML ``<s>`` element (JSX).
+_JSX = frozenset({"javascript", "typescript", "tsx"})
+
+
+def _in_code_meaning(text: str, start: int, token: str, language: str) -> bool:
+    """True where ``<s>``/``</s>`` at ``start`` of the joined ``text`` is code, not a leak:
+    a generic or a comparison right after a name (``List<s>``, ``lo<s>hi``), or a JSX
+    strikethrough element (``<s>old</s>``)."""
+    if token == "<s>" and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return True
+    if language in _JSX:
+        if token == "<s>":
+            return text.find("</s>", start) >= 0
+        if token == "</s>":
+            return text.rfind("<s>", 0, start) >= 0
+    return False
 
 
 def check_markdown(fill: Fill) -> list[FillProblem]:
-    """A code fence or chat prose in the middle."""
+    """A code fence or chat prose in the middle (its first of each, in the code)."""
     join = fill.join
     found = []
     for pattern, what in ((_FENCE, "a markdown code fence"), (_PROSE, "chat prose")):
         for match in pattern.finditer(join.middle):
             offset = join.start + match.start(1)
             if join.is_code(offset):
-                line = join.middle[match.start():].split("\n", 1)[0].strip()
+                end = join.middle.find("\n", match.start())
+                line = join.middle[match.start():end if end >= 0 else None].strip()
                 found.append(fill.problem("markdown", f"{what} in the middle: {line[:60]!r}",
                                           offset))
+                break
     return found
+
 
 def check_repetition(fill: Fill) -> list[FillProblem]:
     """Degenerate loops: a line three times running, a short unit repeated, a repeated block."""
@@ -132,7 +161,9 @@ def _repeated_block(code: list[str]) -> int:
             run = run + 1 if keys[index] == keys[index + size] else 0
             if run >= 2 * size:
                 start = index - 2 * size + 1
-                if len("".join(line.strip() for line in code[start:start + size])) >= 20:
+                block = code[start:start + size]
+                # one line over and over is the line rule's to judge
+                if len(set(block)) > 1 and len("".join(line.strip() for line in block)) >= 20:
                     return size
     return 0
 
