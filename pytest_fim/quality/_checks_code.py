@@ -171,9 +171,8 @@ def _python_unit(fill: Fill) -> list[FillProblem]:
     import ast
 
     join = fill.join
-    try:
-        tree = ast.parse(join.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = fill.tree if fill.error is None else None
+    if tree is None:
         return []
     first, last = join.line_of(join.start), join.line_of(max(join.end - 1, join.start))
     starts_line = join.prefix.endswith("\n") or not join.prefix

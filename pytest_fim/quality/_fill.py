@@ -7,13 +7,14 @@ alone: an error counts only if the file with a neutral middle lacks it.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from pytest_fim.quality._context import context
 from pytest_fim.quality._problems import FillProblem
 from pytest_fim.quality._source import Join, indent_of
-from pytest_fim.quality._syntax import ParseError, ParserMissing, parse_error
+from pytest_fim.quality._syntax import ParseError, ParserMissing, parse_error, python_parse
 
 
 @dataclass
@@ -41,6 +42,11 @@ class Fill:
     @cached_property
     def error(self) -> ParseError | None:
         """The joined file's first syntax error (None: it parses, or no parser)."""
+        if self.language == "python":
+            # The tree is kept for the checks that read statements: one parse a fill.
+            self.tree, error = python_parse(self.join.text)
+            self.parsed = error is None
+            return error
         try:
             error = parse_error(self.join.text, self.language)
         except ParserMissing as missing:
@@ -51,6 +57,8 @@ class Fill:
 
     #: True once a parser has read the joined file without error.
     parsed: bool = field(default=False, init=False)
+    #: The joined file's Python syntax tree, once :attr:`error` found it parses.
+    tree: ast.Module | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def baselines(self) -> list[ParseError | None]:

@@ -43,22 +43,26 @@ class ParserMissing(Exception):
     """No parser for the language is installed; the message says which extra to add."""
 
 
-# A fill parses its join and a few baselines; the assert_<check> helpers parse the same
-# join again. A small cache serves both without holding large files for long.
-@lru_cache(maxsize=64)
-def python_error(source: str) -> ParseError | None:
-    """The first syntax error of Python ``source``, or None when it parses."""
+def python_parse(source: str) -> tuple[ast.Module | None, ParseError | None]:
+    """Python ``source`` parsed: its tree, or None and its first syntax error."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences and the like
-            ast.parse(source)
+            return ast.parse(source), None
     except (SyntaxError, ValueError) as exc:  # ValueError: a null byte
         line = getattr(exc, "lineno", None)
         message = getattr(exc, "msg", str(exc))
-        return ParseError(str(message), line, isinstance(exc, IndentationError))
+        return None, ParseError(str(message), line, isinstance(exc, IndentationError))
     except (RecursionError, MemoryError):
-        return ParseError("too deeply nested to parse", None)
-    return None
+        return None, ParseError("too deeply nested to parse", None)
+
+
+# A fill's baselines repeat across the assert_<check> helpers called on one fill;
+# a small cache of errors (not trees: they are large) serves them.
+@lru_cache(maxsize=64)
+def python_error(source: str) -> ParseError | None:
+    """The first syntax error of Python ``source``, or None when it parses."""
+    return python_parse(source)[1]
 
 
 @lru_cache(maxsize=16)
