@@ -48,6 +48,8 @@ def checks(middle: Any, prefix: str = PREFIX, suffix: str = SUFFIX, **kw: Any) -
     ("def f(a, b):\n    return a ", "+ b", "\n", "python"),
     # the last line of a list, with its closer
     ("xs = [1, 2,\n", "      3, 4]\n", "print(xs)\n", "python"),
+    ("num = [1, 4, 5,\n", "       9, 10]\n", "print(num)\n", "python"),
+    ("call(first,\n", "     second)\n", "\n", "python"),
     # a block the hole opens
     ("def f(xs):\n", "    for x in xs:\n", "        print(x)\n", "python"),
     # a fill that ends a block and returns
@@ -106,6 +108,9 @@ def test_random_spans_pass_all_but_the_scope_heuristic() -> None:
     ("def f(xs):\n    for x in xs:\n", "     print(x)\n", "    return 0\n", "indentation"),
     ("def f():\n    x = ", " 1\n", "    return x\n", "indentation"),
     ("def f():\n", "  x = 1\n    y = 2\n", "  return x\n", "indentation"),
+    # one column past the bracket the line continues, and at the end of the file
+    ("num = [1, 4, 5,\n", "        9, 10]\n", "print(num)\n", "indentation"),
+    ("d = {\n", "     'a': 1,\n    'b': 2,\n}\n", "", "indentation"),
     (PREFIX, "        t=0\n        t=0\n        t=0\n", SUFFIX, "repetition"),
     (PREFIX, "        total += x\n        print('" + "ha" * 12 + "\n", SUFFIX, "repetition"),
     (PREFIX, "        total += x\ndef helper():\n    pass\n", SUFFIX, "scope"),

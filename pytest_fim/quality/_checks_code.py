@@ -144,26 +144,53 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
 
 
 def _one_column_off(fill: Fill) -> list[FillProblem]:
-    """A first line one column deeper than the lines on both sides of the hole: the
-    extra leading space Codestral sometimes writes, where no parser minds it."""
+    """A first line one column deeper than the code around the hole, or one column past
+    the bracket it continues: the extra leading space Codestral sometimes writes, where
+    no parser minds it."""
     join = fill.join
     if join.prefix and not join.prefix.endswith("\n"):
         return []
     first = join.middle.split("\n", 1)[0]
-    previous = next((line for line in reversed(join.prefix.split("\n")) if line.strip()), None)
-    following = next((line for line in join.suffix.split("\n") if line.strip()), None)
-    if not first.strip() or previous is None or following is None or "\t" in first[:4]:
+    lines = join.prefix.split("\n")
+    at = next((index for index in range(len(lines) - 1, -1, -1) if lines[index].strip()), None)
+    if not first.strip() or at is None or "\t" in first[:4]:
         return []  # tabs: a column is not a space's width
-    width = indent_of(first)
+    previous = lines[at]
+    following = next((line for line in join.suffix.split("\n") if line.strip()), None)
     second = next((line for line in join.middle.split("\n")[1:] if line.strip()), following)
-    levels = {indent_of(previous), indent_of(second)}
+    width = indent_of(first)
+    levels = {indent_of(previous)} | ({indent_of(second)} if second is not None else set())
     if previous.rstrip().endswith((":", "{")):  # the hole starts the block it opens
         levels.update({indent_of(previous) + 2, indent_of(previous) + 4})
-    if width % 2 and width - 1 in levels and indent_of(second) % 2 == 0:
+    if width % 2 and width - 1 in levels and (second is None or indent_of(second) % 2 == 0):
         return [fill.problem("indentation", f"the first line is indented {width}, one column "
                                             f"more than the code around the hole",
                              join.start)]
+    if width - 1 not in levels and width not in levels:
+        start = len(join.prefix) - len("\n".join(lines[at:]))
+        column = _aligned_to(join, start, previous)
+        if column is not None and width == column + 1:
+            return [fill.problem("indentation", f"the first line is indented {width}, one "
+                                                f"column past the bracket it continues "
+                                                f"(aligned at {column})", join.start)]
     return []
+
+
+def _aligned_to(join: Join, start: int, line: str) -> int | None:
+    """The column a continuation of ``line`` aligns to: just inside its last bracket left
+    open, when code follows that bracket on the line (``num = [1, 2,``); else None."""
+    open_at: list[int] = []
+    for column, char in enumerate(line):
+        if char in _OPENERS and join.is_code(start + column):
+            open_at.append(column)
+        elif char in _CLOSERS and open_at and join.is_code(start + column):
+            open_at.pop()
+    if not open_at:
+        return None
+    column = open_at[-1] + 1
+    if not line[column:].strip():
+        return None  # a hanging indent: the block rule above judges it
+    return column + len(line[column:]) - len(line[column:].lstrip())
 
 
 def _python_unit(fill: Fill) -> list[FillProblem]:
