@@ -75,6 +75,29 @@ def test_good_fills_pass(prefix: str, middle: str, suffix: str, language: str) -
     assert_fills_hole(prefix, middle, suffix, language=language)
 
 
+@pytest.mark.parametrize(("language", "prefix", "middle", "suffix"), [
+    # Editors send a window of the file: the prefix may start inside a block,
+    # the suffix may stop inside one. The file then fails to parse whatever
+    # the hole holds, and that is not the middle's fault.
+    ("python", "        total = 0\n        for x in xs:\n", "            total += x\n",
+     "        return total\n"),
+    ("python", "def f(x):\n    return g(\n", "        x,\n", "        1,\n"),
+    ("python", "def f(xs):\n", "    return 1\n", '\n\ndef g():\n    """Start of a doc'),
+    ("javascript", "function f() {\n  if (x) {\n", "    y();\n", "    z();\n"),
+    ("javascript", "    const a = 1;\n", "    const b = 2;\n", "    return a + b;\n  }\n}\n"),
+    ("typescript", "    .then((r) => {\n", "      log(r);\n", "    })\n    .catch(e);\n}\n"),
+    ("go", "func f() {\n\tif x {\n", "\t\ty()\n", "\t\tz()\n"),
+    ("c", "int f() {\n  if (x) {\n", "    y();\n", "    z();\n"),
+    ("java", "class A {\n  void f() {\n", "    y();\n", "    z();\n"),
+    ("rust", "fn f() {\n    if x {\n", "        y();\n", "        z();\n"),
+])
+def test_cut_off_context_is_not_the_middles_fault(language: str, prefix: str, middle: str,
+                                                  suffix: str) -> None:
+    if language != "python":
+        pytest.importorskip("tree_sitter")
+    assert checks(middle, prefix, suffix, language=language) == []
+
+
 def test_random_spans_pass_all_but_the_scope_heuristic() -> None:
     # Benchmarks cut holes mid-line; several lines in a hole inside a line is
     # what scope flags, so only scope may speak.

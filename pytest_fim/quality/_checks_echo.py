@@ -21,7 +21,8 @@ def check_suffix_echo(fill: Fill) -> list[FillProblem]:
         return []
     for count in (3, 2, 1):
         tail, head = middle_lines[-count:], suffix_lines[:count]
-        if len(tail) == count and tail == head and substantive(tail):
+        # Whole lines, indentation and all: even a short one ("t=0") is an echo.
+        if len(tail) == count and tail == head and substantive(tail, 3):
             offset = join.start + max(join.middle.rfind(tail[0].strip()), 0)
             lines = f"{count} lines" if count > 1 else "line"
             return [fill.problem(

@@ -79,9 +79,10 @@ class Fill:
         join = self.join
         if not join.middle.strip():
             return False  # nothing was written: the empty check speaks for it
-        if error.line is not None and \
-                join.line_of(join.start) <= error.line <= join.line_of(max(join.end - 1, 0)) \
-                and join.middle.strip():
+        # Python names the line it stopped on; tree-sitter's error node may start
+        # anywhere before the fault, so only Python's line is evidence.
+        if error.exact and error.line is not None and \
+                join.line_of(join.start) <= error.line <= join.line_of(max(join.end - 1, 0)):
             return True
         baselines = self.baselines
         if not baselines:
@@ -98,6 +99,7 @@ def neutral_middles(join: Join) -> list[str]:
     leaves them open fails where a neutral one does not.
     """
     closing = _closers_for(join)
+    opening = _openers_for(join)
     if join.prefix.endswith("\n") or not join.prefix:
         lines = join.prefix.split("\n")
         previous = next((line for line in reversed(lines) if line.strip()), "")
@@ -108,30 +110,67 @@ def neutral_middles(join: Join) -> list[str]:
             indents.add(indent_of(previous) + 4)
         if join.language != "python":
             return ["", *(" " * width + ";\n" for width in sorted(indents)),
-                    *(end + "\n" for end in closing)]
+                    *(end + "\n" for end in closing), *(start + "\n" for start in opening)]
         # The code after the hole may be deeper than before it: the hole then
         # held a block's opening line.
         deeper = [" " * width + "if True:\n" for width in sorted(indents)
                   if width < indent_of(following)]
         return ["", *(" " * width + "pass\n" for width in sorted(indents)), *deeper,
-                *(end + "\n" for end in closing)]
+                *(end + "\n" for end in closing),
+                *(" " * indent_of(following) + "_ = " + start + "\n" for start in opening)]
     return [*(["", "0", "None", "pass"] if join.language == "python" else ["", "0"]),
-            *closing]
+            *closing, *opening]
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_OPENER_OF = {")": "(", "]": "[", "}": "{"}
+#: How far into the suffix to look for closers the hole must open.
+_SUFFIX_SCAN = 5000
 
 
 def _closers_for(join: Join) -> list[str]:
     """Closers for the brackets still open at the end of the prefix, innermost first:
-    ``)``, ``)]``, ... one candidate per depth (at most three)."""
+    ``)``, ``)]``, ... one candidate per depth (at most three).
+
+    Only when the code after the hole goes on at the level of the line that
+    opened them (``num = [1, 2,`` then ``sym = [...]`` at its indentation): a
+    suffix that goes on deeper is still inside them, cut off by the editor's
+    window perhaps, and closing them in the hole would hide the middle's faults.
+    """
     mask = join.code_mask
-    stack: list[str] = []
+    stack: list[tuple[str, int]] = []
     prefix = join.prefix
     for offset, char in enumerate(prefix):
         if char in _PAIRS:
             if mask[offset]:
-                stack.append(_PAIRS[char])
-        elif char in ")]}" and mask[offset] and stack and stack[-1] == char:
+                stack.append((_PAIRS[char], offset))
+        elif char in ")]}" and mask[offset] and stack and stack[-1][0] == char:
             stack.pop()
-    return ["".join(reversed(stack[-depth:])) for depth in range(1, min(len(stack), 3) + 1)]
+    if not stack:
+        return []
+    opened_on = prefix[prefix.rfind("\n", 0, stack[-1][1]) + 1:]
+    following = next((line for line in join.suffix.split("\n", 40)[:40] if line.strip()), None)
+    if following is None or indent_of(following) > indent_of(opened_on):
+        return []
+    closers = [closer for closer, _ in stack]
+    return ["".join(reversed(closers[-depth:])) for depth in range(1, min(len(closers), 3) + 1)]
+
+
+def _openers_for(join: Join) -> list[str]:
+    """Openers for the closers the suffix starts with (the hole held ``value_map = {``
+    and the suffix starts with its ``}``): one candidate per depth, at most three.
+
+    Only closers before any other code count: a suffix that closes brackets
+    after statements of its own closes blocks the prefix opened, or a window
+    cut off the prefix's start.
+    """
+    mask = join.code_mask
+    wanted: list[str] = []
+    for offset in range(join.end, min(len(join.text), join.end + _SUFFIX_SCAN)):
+        char = join.text[offset]
+        if char.isspace() or char in ",;" or not mask[offset]:
+            continue
+        if char not in _OPENER_OF or len(wanted) == 3:
+            break
+        wanted.append(_OPENER_OF[char])
+    return ["".join(reversed(wanted[:count])) for count in range(1, len(wanted) + 1)]

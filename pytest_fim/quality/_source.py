@@ -133,7 +133,8 @@ def code_lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
 
-def substantive(lines: list[str]) -> bool:
-    """True when the lines hold enough code to count (not a lone bracket or blank)."""
+def substantive(lines: list[str], least: int = 4) -> bool:
+    """True when the lines hold enough code to count: ``least`` characters besides
+    whitespace, a word among them (not a lone bracket or blank)."""
     text = "".join(line.strip() for line in lines)
-    return len(text) >= 4 and bool(re.search(r"\w", text))
+    return len(text) >= least and bool(re.search(r"\w", text))

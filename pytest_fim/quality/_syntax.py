@@ -34,9 +34,13 @@ class ParseError:
     message: str
     line: int | None
     indentation: bool = False  # an IndentationError or TabError
+    #: Python's messages and lines are exact; tree-sitter's error recovery
+    #: names a fault differently as the code around it changes.
+    exact: bool = True
 
     def same_as(self, other: ParseError | None) -> bool:
-        return other is not None and other.message == self.message
+        """True when ``other`` is this failure again (for tree-sitter: any failure)."""
+        return other is not None and (other.message == self.message or not self.exact)
 
 
 class ParserMissing(Exception):
@@ -91,10 +95,10 @@ def tree_sitter_error(source: str, language: str) -> ParseError | None:
         node = pending.pop()
         if node.type == "ERROR" or node.is_missing:
             kind = f"missing {node.type}" if node.is_missing else "syntax error"
-            return ParseError(kind, node.start_point[0] + 1)
+            return ParseError(kind, node.start_point[0] + 1, exact=False)
         pending.extend(reversed([child for child in node.children if child.has_error
                                  or child.is_missing or child.type == "ERROR"]))
-    return ParseError("syntax error", None)
+    return ParseError("syntax error", None, exact=False)
 
 
 def parse_error(source: str, language: str) -> ParseError | None:
