@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pytest_fim.problems import FIMAssertionError, Problem
     from pytest_fim.quality import (
         FillProblem,
+        FIMQualityNote,
         assert_brackets,
         assert_fills_hole,
         assert_indentation,
@@ -90,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "FIMMock": "pytest_fim.mock",
     "Reply": "pytest_fim.mock",
     "RejectedRequest": "pytest_fim.mock",
+    "FIMQualityNote": "pytest_fim.quality",
     "FillProblem": "pytest_fim.quality",
     "assert_brackets": "pytest_fim.quality",
     "assert_fills_hole": "pytest_fim.quality",
@@ -139,6 +141,7 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "FIMMock",
     "Reply",
     "RejectedRequest",
+    "FIMQualityNote",
     "FillProblem",
     "assert_brackets",
     "assert_fills_hole",

@@ -268,3 +268,13 @@ def test_readme_failure_output_is_what_a_run_prints(pytester: pytest.Pytester) -
     shown = [line.rstrip() for line in result.stdout.lines]
     start = shown.index(expected[0])
     assert shown[start:start + len(expected)] == expected
+
+
+def test_language_names_are_forgiving_and_checked() -> None:
+    pytest.importorskip("tree_sitter")
+    for name in ("JavaScript", "js", " TS ", "c++", "golang"):
+        fill_problems("f(", "1", ");\n", language=name)
+    with pytest.raises(ValueError, match=r"language must be one of .*javascript.*got 'cobol'"):
+        fill_problems("", "x", "", language="COBOL")
+    with pytest.raises(TypeError, match="language must be a str"):
+        fill_problems("", "x", "", language=None)  # type: ignore[arg-type]

@@ -47,6 +47,9 @@ __all__ = [
 
 #: Languages the checks know (syntax needs ``pytest-fim[languages]`` beyond Python).
 LANGUAGES = frozenset({"python", *GRAMMARS})
+#: Other names users give them (case does not matter either).
+_ALIASES = {"py": "python", "js": "javascript", "jsx": "javascript", "ts": "typescript",
+            "c++": "cpp", "golang": "go", "rs": "rust"}
 
 
 def _middle_of(middle: object, choice: int) -> tuple[str, str | None]:
@@ -70,9 +73,13 @@ def _fill(prefix: object, middle: object, suffix: object, *, language: str,
     for name, value in (("prefix", prefix), ("suffix", suffix)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not isinstance(language, str) or language not in LANGUAGES:
+    if not isinstance(language, str):
+        raise TypeError(f"language must be a str, got {type(language).__name__}")
+    named = language.strip().lower()
+    language = _ALIASES.get(named, named)
+    if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(sorted(LANGUAGES))}, "
-                         f"got {language!r}")
+                         f"got {named!r}")
     if reference is not None and not isinstance(reference, str):
         raise TypeError(f"reference must be a str or None, got {type(reference).__name__}")
     if not isinstance(choice, int) or isinstance(choice, bool) or choice < 0:
@@ -107,7 +114,15 @@ def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "
     """Every way ``middle`` does not fit between ``prefix`` and ``suffix``; [] if none.
 
     The non-raising form of :func:`assert_fills_hole`, with the same
-    arguments; each problem has ``.check``, ``.message`` and ``.line``.
+    arguments; each :class:`FillProblem` has ``.check``, ``.message`` and
+    ``.line`` (the line of the joined file, None when it has no place).
+    A check that cannot run (no parser for ``language``) is skipped with a
+    :class:`FIMQualityNote` warning. Raises ``TypeError``/``ValueError`` for
+    bad arguments, :class:`~pytest_fim.FIMAssertionError` when ``middle`` is
+    a response that is not valid.
+
+    >>> [p.check for p in fill_problems("x = f(", "1))", ")\\n")]
+    ['syntax', 'brackets']
     """
     fill = _fill(prefix, middle, suffix, language=language, reference=reference,
                  allow_truncated=allow_truncated, choice=choice, expect_empty=expect_empty)
