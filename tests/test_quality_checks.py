@@ -90,6 +90,9 @@ def test_good_fills_pass(prefix: str, middle: str, suffix: str, language: str) -
     ("c", "int f() {\n  if (x) {\n", "    y();\n", "    z();\n"),
     ("java", "class A {\n  void f() {\n", "    y();\n", "    z();\n"),
     ("rust", "fn f() {\n    if x {\n", "        y();\n", "        z();\n"),
+    # a regular expression's brackets are no brackets, even in a cut-off window
+    ("javascript", "function f(s) {\n  if (s) {\n", "    s = s.replace(/[(]/g, '');\n",
+     "    g(s);\n"),
 ])
 def test_cut_off_context_is_not_the_middles_fault(language: str, prefix: str, middle: str,
                                                   suffix: str) -> None:

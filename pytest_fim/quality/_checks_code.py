@@ -35,10 +35,13 @@ def check_brackets(fill: Fill) -> list[FillProblem]:
     mismatch = _mismatch_inside(join)
     if mismatch is not None:
         # Whatever the code around the hole holds, a middle that opens one kind
-        # of bracket and closes it with another is wrong.
+        # of bracket and closes it with another is wrong. Python's tokenizer
+        # knows every string; our lexer for other languages does not know
+        # regular expressions (/[(]/), so there the neutral middle must agree.
         offset, char, opener = mismatch
-        return [fill.problem("brackets", f"closer {char!r} in the middle does not match the "
-                                         f"{opener!r} the middle opened", offset)]
+        found = [fill.problem("brackets", f"closer {char!r} in the middle does not match the "
+                                          f"{opener!r} the middle opened", offset)]
+        return found if fill.language == "python" or _neutral_balanced(fill) else []
     extra, left_open = _bracket_faults(join.text, join.code_mask)
     found = []
     for offset, char in extra:
