@@ -178,10 +178,20 @@ def test_single_check_functions_fail_on_their_own_fault_only() -> None:
     ("cpp", "std::vector", "<s> items;", "\n"),                    # a generic named s
     ("python", "ok = lo", "<s>hi", "\n"),                          # a chained comparison
     ("javascript", "const el = ", "<p><s>old</s> new</p>", ";\n"),  # JSX strikethrough
+    # a FIM client's own code: a subscript by a constant it defines
+    ("python", "PREFIX = '<fim_prefix>'\n\ndef build(tokens):\n", "    return tokens[PREFIX]\n",
+     "\n"),
 ])
 def test_s_tags_that_are_code_are_no_leak(language: str, prefix: str, middle: str,
                                           suffix: str) -> None:
     assert "special_tokens" not in checks(middle, prefix, suffix, language=language)
+
+
+def test_a_subscript_by_an_unknown_name_is_still_a_leak() -> None:
+    # "[SUFFIX]" written after code parses as a subscript; without a SUFFIX
+    # anywhere in the code around the hole, it is the model's control token.
+    assert "special_tokens" in checks("    return x[SUFFIX]\n", "def f(x):\n    s = '[SUFFIX]'\n",
+                                      "\n")
 
 
 def test_a_token_leaked_many_times_is_one_problem() -> None:

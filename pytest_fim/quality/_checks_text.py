@@ -6,6 +6,7 @@ import re
 
 from pytest_fim.quality._fill import Fill
 from pytest_fim.quality._problems import FillProblem
+from pytest_fim.quality._source import Join
 
 #: Control tokens of Codestral and of the other common FIM model families.
 SPECIAL_TOKENS: tuple[str, ...] = (
@@ -48,8 +49,7 @@ def check_special_tokens(fill: Fill) -> list[FillProblem]:
     for match in TOKENS.finditer(join.middle):
         token = match.group()
         offset = join.start + match.start()
-        if join.is_code(offset) and not _in_code_meaning(join.text, offset, token,
-                                                         fill.language):
+        if join.is_code(offset) and not _in_code_meaning(join, offset, token, fill.language):
             first.setdefault(token, offset)
             count[token] = count.get(token, 0) + 1
     return [fill.problem("special_tokens", f"leaked control token {token!r}"
@@ -62,17 +62,24 @@ def check_special_tokens(fill: Fill) -> list[FillProblem]:
 _JSX = frozenset({"javascript", "typescript", "tsx"})
 
 
-def _in_code_meaning(text: str, start: int, token: str, language: str) -> bool:
-    """True where ``<s>``/``</s>`` at ``start`` of the joined ``text`` is code, not a leak:
-    a generic or a comparison right after a name (``List<s>``, ``lo<s>hi``), or a JSX
-    strikethrough element (``<s>old</s>``)."""
-    if token == "<s>" and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+def _in_code_meaning(join: Join, start: int, token: str, language: str) -> bool:
+    """True where ``token`` at ``start`` of the join is code, not a leak: ``<s>`` as a
+    generic or a comparison right after a name (``List<s>``, ``lo<s>hi``) or a JSX
+    strikethrough element (``<s>old</s>``); ``[PREFIX]`` as a subscript by a constant
+    the code around the hole names (``tokens[PREFIX]`` with ``PREFIX = ...``)."""
+    text = join.text
+    before = text[start - 1] if start else ""
+    if token == "<s>" and (before.isalnum() or before == "_"):
         return True
     if language in _JSX:
         if token == "<s>":
             return text.find("</s>", start) >= 0
         if token == "</s>":
             return text.rfind("<s>", 0, start) >= 0
+    if token[0] == "[" and token[1:-1].isidentifier() and \
+            (before.isalnum() or before in "_)]"):
+        name = re.compile(rf"(?<![\[\w]){re.escape(token[1:-1])}\b")
+        return bool(name.search(join.prefix) or name.search(join.suffix))
     return False
 
 
