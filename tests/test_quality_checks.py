@@ -52,6 +52,10 @@ def checks(middle: Any, prefix: str = PREFIX, suffix: str = SUFFIX, **kw: Any) -
     ("call(first,\n", "     second)\n", "\n", "python"),
     # a block the hole opens
     ("def f(xs):\n", "    for x in xs:\n", "        print(x)\n", "python"),
+    # a fill that closes one function and opens the next, whose body follows
+    ("def a():\n    return 1\n", "\n\ndef b():\n", "    return 2\n", "python"),
+    ("function a() {\n  return 1;\n", "}\n\nfunction b() {\n", "  return 2;\n}\n",
+     "javascript"),
     # a fill that ends a block and returns
     (PREFIX, "        total += x\n    total = total or 1\n", SUFFIX, "python"),
     # tokens and fences inside strings and comments are not leaks

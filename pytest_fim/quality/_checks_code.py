@@ -259,8 +259,12 @@ def check_scope(fill: Fill) -> list[FillProblem]:
                                       f"{base}", last_offset)]
     if base > 0:
         offset = join.start
-        for line in join.middle.split("\n"):
-            if _TOP_LEVEL_DEFINITION.match(line) and join.is_code(offset):
+        # A definition that is the middle's last line opens the block the
+        # suffix goes on with ("}\n\nfunction b() {" before its body): no run-on.
+        split = join.middle.split("\n")
+        final = max(index for index, line in enumerate(split) if line.strip())
+        for index, line in enumerate(split):
+            if _TOP_LEVEL_DEFINITION.match(line) and index != final and join.is_code(offset):
                 return [fill.problem("scope", f"a new top-level definition starts inside the "
                                               f"middle: {line.strip()[:60]!r}", offset)]
             offset += len(line) + 1
