@@ -61,6 +61,9 @@ def checks(middle: Any, prefix: str = PREFIX, suffix: str = SUFFIX, **kw: Any) -
     # tokens and fences inside strings and comments are not leaks
     (PREFIX, "        total += x  # never emit [SUFFIX] or ```\n", SUFFIX, "python"),
     ('def f():\n    return """\n', "```python\nx = 1\n```\n", '"""\n', "python"),
+    # a table row and a comment banner repeat by design
+    ("TABLE = [\n", "    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,\n", "]\n", "python"),
+    ("def f():\n", "    # =-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=\n    return 1\n", "", "python"),
     # the same short line twice is no loop
     (PREFIX, "        total += x\n        total += x\n", SUFFIX, "python"),
     # tab-indented files take tab-indented fills
@@ -142,7 +145,8 @@ def test_random_spans_pass_all_but_the_scope_heuristic() -> None:
     ("num = [1, 4, 5,\n", "        9, 10]\n", "print(num)\n", "indentation"),
     ("d = {\n", "     'a': 1,\n    'b': 2,\n}\n", "", "indentation"),
     (PREFIX, "        t=0\n        t=0\n        t=0\n", SUFFIX, "repetition"),
-    (PREFIX, "        total += x\n        print('" + "ha" * 12 + "\n", SUFFIX, "repetition"),
+    (PREFIX, "        total += x\n        print('" + "ha" * 70 + "\n", SUFFIX, "repetition"),
+    (PREFIX, "        total += x\n        x = [" + "0, " * 50 + "\n", SUFFIX, "repetition"),
     (PREFIX, "        total += x\ndef helper():\n    pass\n", SUFFIX, "scope"),
     ("value = f(", "a,\n    b", ")\n", "scope"),
 ])

@@ -118,7 +118,13 @@ def check_repetition(fill: Fill) -> list[FillProblem]:
         found = _repeated_unit(line.rstrip())
         if found is not None:
             unit, count = found
-            return [fill.problem("repetition", f"{unit!r} repeated {count} times", offset)]
+            run = len(unit) * count
+            # A row of a table ("0, 0, 0, ...") or a banner in a comment repeats
+            # by design, within a line's width; a model's loop runs on past it.
+            by_design = "," in unit or not join.is_code(offset + len(line.rstrip()) - run)
+            if run >= _LONG_RUN or not by_design:
+                return [fill.problem("repetition", f"{unit!r} repeated {count} times",
+                                     offset)]
         offset += len(line) + 1
     size = _repeated_block([line for line in lines if line.strip()])
     if size:
@@ -136,6 +142,8 @@ def _loop_line(body: str) -> bool:
 #: Searching a whole line backtracks at every start, which is quadratic; a 1 MB line
 #: must not hang the check.
 _UNIT_WINDOW = 96
+#: Characters a repeated unit must cover to count in a table row or a comment.
+_LONG_RUN = 120
 #: Longest block the block-repetition rule looks for; degenerate loops repeat short ones.
 _BLOCK_LIMIT = 40
 
