@@ -299,3 +299,11 @@ def test_language_names_are_forgiving_and_checked() -> None:
         fill_problems("", "x", "", language="COBOL")
     with pytest.raises(TypeError, match="language must be a str"):
         fill_problems("", "x", "", language=None)  # type: ignore[arg-type]
+
+
+def test_tables_repeat_by_design_loops_do_not() -> None:
+    zeros = "    [0, 0, 0, 0],\n"
+    assert checks(zeros * 4, "Z = [\n", "]\n") == []
+    assert checks("    [1, 0, 1, 0],\n    [0, 1, 0, 1],\n" * 3, "Z = [\n", "]\n") == []
+    [problem] = fill_problems("Z = [\n", zeros * 20, "]\n")
+    assert problem.message == "the same line 20 times running: '[0, 0, 0, 0],'"

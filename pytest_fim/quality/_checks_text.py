@@ -108,11 +108,16 @@ def check_repetition(fill: Fill) -> list[FillProblem]:
         same = lines[index].strip() and lines[index] == lines[index - 1]
         run = run + 1 if same else 1
         # Three like lines of code are a loop even when short ("t=0"), and so
-        # are three like closers at one depth, which no formatter writes.
-        if run == 3 and _loop_line(lines[index].strip()):
+        # are three like closers at one depth, which no formatter writes. Rows
+        # of a table of numbers repeat by design (a block of zeros): there only
+        # a long run is a loop.
+        body = lines[index].strip()
+        if run == (_DATA_RUN if _DATA_ROW.match(body) else 3) and _loop_line(body):
             offset = join.start + sum(len(line) + 1 for line in lines[:index])
-            return [fill.problem("repetition", f"the same line three times running: "
-                                               f"{lines[index].strip()[:60]!r}", offset)]
+            while index + 1 < len(lines) and lines[index + 1] == lines[index]:
+                index, run = index + 1, run + 1
+            return [fill.problem("repetition", f"the same line {run} times running: "
+                                               f"{body[:60]!r}", offset)]
     offset = join.start
     for line in lines:
         found = _repeated_unit(line.rstrip())
@@ -142,6 +147,10 @@ def _loop_line(body: str) -> bool:
 #: Searching a whole line backtracks at every start, which is quadratic; a 1 MB line
 #: must not hang the check.
 _UNIT_WINDOW = 96
+#: A row of a table of numbers: ``0, 0, 0,``, ``[1, 0, 1],``, ``0x00, 0xff,``.
+_DATA_ROW = re.compile(r"^(?=.*\d)([-+]?(0[xX][0-9a-fA-F]+|\d[\d._eE]*)|[\s,;\[\](){}])+$")
+#: Lines a table's repeated rows must run to before they count as a loop.
+_DATA_RUN = 16
 #: Characters a repeated unit must cover to count in a table row or a comment.
 _LONG_RUN = 120
 #: Longest block the block-repetition rule looks for; degenerate loops repeat short ones.
@@ -177,6 +186,9 @@ def _repeated_block(code: list[str]) -> int:
             if run >= 2 * size:
                 start = index - 2 * size + 1
                 block = code[start:start + size]
+                if run + size < _DATA_RUN and all(_DATA_ROW.match(line.strip())
+                                                  for line in block):
+                    continue  # a table's pattern (a checkerboard) so far
                 # one line over and over is the line rule's to judge
                 if len(set(block)) > 1 and len("".join(line.strip() for line in block)) >= 20:
                     return size
