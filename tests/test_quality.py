@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from typing import Any
 
 import pytest
-from _support import DATA_DIR
+from _support import humaneval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,14 +28,6 @@ SUFFIX = "    return total / len(xs)\n"
 
 def checks(middle: Any, prefix: str = PREFIX, suffix: str = SUFFIX, **kw: Any) -> list[str]:
     return [problem.check for problem in fill_problems(prefix, middle, suffix, **kw)]
-
-
-def rows(name: str) -> list[dict[str, Any]]:
-    path = DATA_DIR / name
-    if not path.exists():
-        pytest.skip(f"{path} is not beside the checkout")
-    with gzip.open(path, "rt") as source:
-        return [json.loads(line) for line in source]
 
 
 def test_a_good_fill_passes() -> None:
@@ -165,7 +155,7 @@ def test_missing_parser_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch) -
 
 def test_every_correct_humaneval_fill_passes() -> None:
     for name in ("HumanEval-SingleLineInfilling.jsonl.gz", "HumanEval-MultiLineInfilling.jsonl.gz"):
-        false = [(row["task_id"], [str(p) for p in found]) for row in rows(name)
+        false = [(row["task_id"], [str(p) for p in found]) for row in humaneval(name)
                  if (found := fill_problems(row["prompt"], row["canonical_solution"],
                                             row["suffix"]))]
         assert false == []
@@ -243,8 +233,8 @@ def test_pure_python_similarity_equals_rapidfuzz(first: str, second: str) -> Non
 
 
 def test_passes_tests_on_humaneval_samples() -> None:
-    sample = rows("HumanEval-SingleLineInfilling.jsonl.gz")[::200] + \
-        rows("HumanEval-MultiLineInfilling.jsonl.gz")[::1000]
+    sample = humaneval("HumanEval-SingleLineInfilling.jsonl.gz")[::200] + \
+        humaneval("HumanEval-MultiLineInfilling.jsonl.gz")[::1000]
     for row in sample:
         assert_passes_tests(row["prompt"], row["canonical_solution"], row["suffix"],
                             row["test"], entry_point=row["entry_point"], timeout=10)
@@ -268,7 +258,7 @@ def test_random_mid_line_spans_are_accepted() -> None:
     # every check but the scope heuristic.
     import random
 
-    data = rows("HumanEval-MultiLineInfilling.jsonl.gz")
+    data = humaneval("HumanEval-MultiLineInfilling.jsonl.gz")
     rng = random.Random(7)
     false = []
     for _ in range(600):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import DATA_DIR, sdk_models
+from _support import data_file, sdk_models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,10 +44,7 @@ def problems(stream: object, *, strict: bool = False) -> list[str]:
 
 
 def example() -> str:
-    path = DATA_DIR / "stream_example.sse"
-    if not path.exists():
-        pytest.skip("shared/data is not beside the checkout")
-    return path.read_text()
+    return data_file("stream_example.sse").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- parsing
