@@ -2,13 +2,14 @@
 
 The contract (the reliability issue): each call returns normally, raises
 AssertionError (a bad response), or TypeError/ValueError with a clear message
-(a bad argument); never another exception, never a huge message.
+(a bad argument); never another exception, never a huge message. How long a
+call takes is not part of it here (tests time nothing): bench/fill_scaling.py
+measures how the slowest entry point grows with its input.
 """
 
 from __future__ import annotations
 
 import importlib
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +17,6 @@ from pytest_fim import make_fim_response
 
 #: Longest message an entry point may produce, in characters ("a few KB").
 MESSAGE_LIMIT = 8_000
-#: Longest one call may take, in seconds, on the largest hostile input.
-TIME_LIMIT = 10.0
 
 MODEL = make_fim_response(seed=1)
 VALID = MODEL.model_dump(mode="json")
@@ -83,7 +82,6 @@ def _hook_result(lines: Any) -> str:
 
 def check_contract(name: str, call: Callable[[Any], Any], value: Any) -> str:
     """Call and classify: 'ok', 'assertion' or 'argument'; raise on a breach."""
-    start = time.perf_counter()
     try:
         result = call(value)
         outcome = "ok"
@@ -94,9 +92,6 @@ def check_contract(name: str, call: Callable[[Any], Any], value: Any) -> str:
         outcome, message = "argument", _text(exc)
         if not message.strip():
             raise AssertionError(f"{name}: {type(exc).__name__} without a message") from exc
-    elapsed = time.perf_counter() - start
-    if elapsed > TIME_LIMIT:
-        raise AssertionError(f"{name}: took {elapsed:.1f} s (limit {TIME_LIMIT} s)")
     if len(message) > MESSAGE_LIMIT:
         raise AssertionError(f"{name}: message of {len(message):,} characters "
                              f"(limit {MESSAGE_LIMIT:,}): {message[:200]!r}")
