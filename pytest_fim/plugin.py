@@ -45,24 +45,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: The core's defaults as they were before this session set its own, put back
+#: at its end: an in-process run (pytester's) must leave the outer suite's as found.
+_OUTER_SETTINGS = pytest.StashKey[tuple[bool, int]]()
+
+
+def _assertion_verbosity(config: pytest.Config) -> int:
+    """How much failure text to show: pytest's verbosity for assertions.
+
+    pytest >= 8 reads it with ``config.get_verbosity("assertions")``, which
+    honours the ``verbosity_assertions`` ini option and falls back to ``-v``;
+    pytest 7.4 has only ``-v``.
+    """
+    get_verbosity = getattr(config, "get_verbosity", None)
+    if get_verbosity is not None:
+        return int(get_verbosity(getattr(pytest.Config, "VERBOSITY_ASSERTIONS", "assertions")))
+    return int(config.getoption("verbose", 0) or 0)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register markers and hand the suite's defaults to the core."""
     for line in _MARKERS:
         config.addinivalue_line("markers", line)
     from pytest_fim import _settings
 
+    config.stash[_OUTER_SETTINGS] = (_settings.default_strict, _settings.verbosity)
     _settings.default_strict = bool(config.getoption("fim_strict")) or bool(
         config.getini("fim_strict")
     )
-    _settings.verbosity = int(config.getoption("verbose", 0) or 0)
+    _settings.verbosity = _assertion_verbosity(config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Put the core's defaults back, for in-process runs such as pytester's."""
+    """Put back the core's defaults as this session found them (for pytester's runs)."""
     from pytest_fim import _settings
 
-    _settings.default_strict = False
-    _settings.verbosity = 0
+    outer = config.stash.get(_OUTER_SETTINGS, None)
+    if outer is not None:
+        _settings.default_strict, _settings.verbosity = outer
 
 
 def _test_seed(request: pytest.FixtureRequest) -> str:
@@ -191,6 +211,6 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
     try:
         from pytest_fim.explain import explain_equality
 
-        return explain_equality(left, right, verbosity=int(config.getoption("verbose", 0) or 0))
+        return explain_equality(left, right, verbosity=_assertion_verbosity(config))
     except Exception:  # never break pytest's report: fall back to its default
         return None

@@ -226,3 +226,57 @@ def test_ids_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
         runs.append(sorted(ids_file.read_text().splitlines()))
     assert runs[0] == runs[1]
     assert len({line.split()[1] for line in runs[0]}) == 6
+
+
+#: A value longer than failure text shows below -vv.
+LONG_MODEL = "codestral-" + "x" * 300
+
+SHOWS_LONG_VALUES = f"""
+from pytest_fim import assert_fim_response_matches, make_fim_response
+
+def test_helper():
+    assert_fim_response_matches(make_fim_response(model={LONG_MODEL!r}), {{"model": "m"}})
+
+def test_assert_hook():
+    assert make_fim_response(model={LONG_MODEL!r}, seed=1) == make_fim_response(model="m", seed=1)
+"""
+
+
+def _shows_long_values(result: pytest.RunResult) -> bool:
+    # A "model: changed" line from the helper and one from the assert hook (and
+    # under -vv their copies in the short summary).
+    lines = [line for line in result.outlines if "model: changed" in line]
+    assert len(lines) >= 2, result.stdout.str()
+    return all(repr(LONG_MODEL) in line for line in lines)
+
+
+def test_an_inner_run_leaves_the_outer_settings_as_found(pytester: pytest.Pytester) -> None:
+    # The outer suite runs --fim-strict -vv; a run of its own inside (test_a_*
+    # runs first) must not turn that back to the defaults for the tests after it.
+    pytester.makepyfile(
+        test_a_inner="""
+        def test_inner_run(pytester):
+            pytester.makepyfile("def test_ok():\\n    pass\\n")
+            pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+        """,
+        test_b_outer=NO_CREATED.replace("def test_no_created", "def test_still_strict")
+        + SHOWS_LONG_VALUES.replace("def test_helper", "def test_still_verbose"),
+    )
+    result = pytester.runpytest("-p", "pytester", "-p", "no:cacheprovider",
+                                "--fim-strict", "-vv")
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines(["*created: required field is missing (strict profile*"])
+    assert _shows_long_values(result)
+
+
+def test_verbosity_assertions_ini_option_is_read(pytester: pytest.Pytester) -> None:
+    if not hasattr(pytest.Config, "get_verbosity"):
+        pytest.skip("verbosity_assertions came with pytest 8")
+    pytester.makepyfile(SHOWS_LONG_VALUES)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    assert not _shows_long_values(result)
+    pytester.makeini("[pytest]\nverbosity_assertions = 2\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    assert _shows_long_values(result)
