@@ -228,6 +228,43 @@ def test_ids_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
     assert len({line.split()[1] for line in runs[0]}) == 6
 
 
+def test_pytester_runs_keep_exception_and_model_identity(pytester: pytest.Pytester) -> None:
+    # Plugin authors test with pytester, whose in-process runs drop the modules
+    # first imported inside them. What the suite takes from pytest_fim after
+    # such a run must still be what the helpers raise and the fixtures return.
+    # A fresh process, so that the inner run is where pytest_fim's modules load.
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_inner_run(pytester):
+            pytester.makepyfile('''
+                import pytest
+                from pytest_fim import (FIMAssertionError, FIMCompletionResponse,
+                                        assert_valid_fim_response)
+
+                def test_helpers(fim_response):
+                    assert isinstance(fim_response, FIMCompletionResponse)
+                    with pytest.raises(FIMAssertionError):
+                        assert_valid_fim_response({})
+            ''')
+            pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+        def test_after_the_inner_run(fim_response):
+            from pytest_fim import (FIMAssertionError, FIMCompletionResponse,
+                                    assert_valid_fim_response)
+
+            assert isinstance(fim_response, FIMCompletionResponse)
+            parsed = FIMCompletionResponse.model_validate(fim_response.model_dump())
+            assert parsed == fim_response
+            with pytest.raises(FIMAssertionError):
+                assert_valid_fim_response({})
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "pytester", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
 #: A value longer than failure text shows below -vv.
 LONG_MODEL = "codestral-" + "x" * 300
 
