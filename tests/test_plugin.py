@@ -197,8 +197,37 @@ def test_loads_by_name_when_autoloading_is_off(pytester: pytest.Pytester,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.makepyfile("def test_it(fim_response):\n    assert fim_response.id\n")
-    pytester.runpytest_subprocess("-p", "pytest_fim.plugin").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-p", "fim").assert_outcomes(passed=1)
     pytester.runpytest_subprocess().assert_outcomes(errors=1)
+
+
+@pytest.mark.parametrize("autoload", ["on", "off"])
+@pytest.mark.parametrize("named_by", ["addopts -p fim", "addopts -p pytest_fim.plugin",
+                                      "conftest pytest_plugins"])
+def test_naming_the_plugin_works_with_autoloading_on_and_off(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, autoload: str, named_by: str,
+) -> None:
+    # What a suite writes once so that it runs under PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
+    # must not break it where autoloading is on (a developer's machine).
+    if autoload == "off":
+        monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    else:
+        monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    if named_by.startswith("addopts"):
+        pytester.makeini(f"[pytest]\naddopts = {named_by.removeprefix('addopts ')}\n")
+    else:
+        pytester.makeconftest('pytest_plugins = ["pytest_fim.plugin"]\n')
+    pytester.makepyfile(
+        """
+        from pytest_fim import assert_valid_fim_response
+
+        def test_it(fim_response, fim_mock):
+            assert_valid_fim_response(fim_response)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "already registered" not in result.stdout.str() + result.stderr.str()
 
 
 def test_ids_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
