@@ -131,15 +131,23 @@ def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     return FIMStreamFactory(_test_seed(request))
 
 
-#: What failed the call phase of a test that uses fim_mock, for its teardown.
-_CALL_FAILURE = pytest.StashKey[BaseException]()
+#: What failed the setup or call of the current run of a test that uses
+#: fim_mock, for its teardown.
+_FAILURE = pytest.StashKey[BaseException]()
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-    """Remember what failed a test using fim_mock, so its teardown does not say it again."""
-    if call.when == "call" and call.excinfo is not None \
-            and "fim_mock" in getattr(item, "fixturenames", ()):
-        item.stash[_CALL_FAILURE] = call.excinfo.value
+    """Remember what failed a test using fim_mock, so its teardown does not say it again.
+
+    Each run of the test starts clean: pytest-rerunfailures runs the same
+    item again, and a rerun that passes gets fim_mock's whole teardown check.
+    """
+    if call.when == "teardown" or "fim_mock" not in getattr(item, "fixturenames", ()):
+        return
+    if call.excinfo is not None:
+        item.stash[_FAILURE] = call.excinfo.value
+    elif call.when == "setup" and _FAILURE in item.stash:
+        del item.stash[_FAILURE]
 
 
 @pytest.fixture
@@ -166,7 +174,7 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     yield mock
     # Outside any except block: a failure raised while handling another
     # would print the message twice ("During handling of ...").
-    problems = mock.teardown_problems(request.node.stash.get(_CALL_FAILURE, None))
+    problems = mock.teardown_problems(request.node.stash.get(_FAILURE, None))
     if problems:
         from pytest_fim.problems import render
 

@@ -438,3 +438,23 @@ def test_queueing_mistakes_are_caught_when_queued() -> None:
     with pytest.raises(LookupError, match="no valid FIM request"):
         mock.last_request  # noqa: B018
     assert mock.queued == [] and repr(mock) == "FIMMock(queued=0, requests=0, rejected=0)"
+
+
+def test_each_rerun_is_checked_on_its_own(pytester: pytest.Pytester) -> None:
+    # pytest-rerunfailures runs the same item again: the first run's failure
+    # must not excuse what the rerun leaves unused.
+    pytest.importorskip("pytest_rerunfailures")
+    result = run(pytester, """
+RUNS = []
+
+def test_flaky(fim_mock):
+    RUNS.append(1)
+    fim_mock.add_response(content="x")
+    assert len(RUNS) > 1, "the first run fails"
+""", "--reruns", "1")
+    result.assert_outcomes(passed=1, errors=1)
+    assert result.parseoutcomes()["rerun"] == 1
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_flaky*",
+        "fim_mock was not used as queued:",
+        "  1 queued answer was never requested: response(content='x')"])
