@@ -150,6 +150,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         del item.stash[_FAILURE]
 
 
+#: Other plugins' fixtures that stand in for httpx, as a message names them.
+_OTHER_HTTP_MOCKS = {"httpx_mock": "pytest-httpx's httpx_mock", "respx_mock": "respx's respx_mock"}
+
+
+def _set_up_other_http_mocks(request: pytest.FixtureRequest) -> None:
+    # Who answers must not depend on the order of the test's arguments.
+    # pytest-httpx patches the transport method fim_mock patches: set up
+    # first, its patch is the one fim_mock wraps, so FIM requests reach
+    # fim_mock and the rest pass on to it. respx's default mocker patches
+    # httpcore, below that method, so fim_mock is in front of it either way;
+    # its "httpx" mocker swaps the client's transport and is in front of
+    # fim_mock, which then never sees a request: say so rather than let
+    # respx answer (or refuse) the FIM requests queued here.
+    for name, named in _OTHER_HTTP_MOCKS.items():
+        if name not in request.fixturenames:
+            continue
+        other = request.getfixturevalue(name)
+        if getattr(other, "using", None) == "httpx":
+            pytest.fail(f"fim_mock cannot answer under {named} with using='httpx': that mocker "
+                        f"hands every request to respx before it reaches the transport "
+                        f"fim_mock stands in for. Use respx's default mocker "
+                        f"(using='httpcore'), which leaves the FIM endpoint to fim_mock, or "
+                        f"answer the FIM endpoint with respx alone", pytrace=False)
+
+
 @pytest.fixture
 def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
              ) -> Iterator[FIMMock]:
@@ -158,6 +183,10 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     Fails the test at teardown if a request found nothing queued (even one the
     code under test swallowed) or, unless ``@pytest.mark.fim_mock(
     assert_all_requested=False)``, if queued answers were never requested.
+    With pytest-httpx's ``httpx_mock`` or respx's ``respx_mock`` in the same
+    test, fim_mock answers the FIM endpoint and the other mock the rest,
+    whatever the order of the fixtures; fails at setup under respx's
+    ``using="httpx"`` mocker, which would answer every request itself.
     """
     from pytest_fim.mock import FIMMock
 
@@ -169,6 +198,7 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
             if marker is not None else []
         pytest.fail(f"@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
                     f"got {', '.join(given)}", pytrace=False)
+    _set_up_other_http_mocks(request)
     mock = FIMMock(**options)
     mock.install(monkeypatch.setattr)
     yield mock
