@@ -161,8 +161,8 @@ def _set_up_other_http_mocks(request: pytest.FixtureRequest) -> None:
     # fim_mock and the rest pass on to it. respx's default mocker patches
     # httpcore, below that method, so fim_mock is in front of it either way;
     # its "httpx" mocker swaps the client's transport and is in front of
-    # fim_mock, which then never sees a request: say so rather than let
-    # respx answer (or refuse) the FIM requests queued here.
+    # fim_mock, which then sees only what a respx route passes through: say
+    # so rather than let respx answer (or refuse) the FIM requests queued here.
     for name, named in _OTHER_HTTP_MOCKS.items():
         if name not in request.fixturenames:
             continue
