@@ -440,3 +440,78 @@ def test_queueing_mistakes_are_caught_when_queued() -> None:
     with pytest.raises(LookupError, match="no valid FIM request"):
         mock.last_request  # noqa: B018
     assert mock.queued == [] and repr(mock) == "FIMMock(queued=0, requests=0, rejected=0)"
+
+
+def test_each_rerun_is_checked_on_its_own(pytester: pytest.Pytester) -> None:
+    # pytest-rerunfailures runs the same item again: the first run's failure
+    # must not excuse what the rerun leaves unused.
+    pytest.importorskip("pytest_rerunfailures")
+    result = run(pytester, """
+RUNS = []
+
+def test_flaky(fim_mock):
+    RUNS.append(1)
+    fim_mock.add_response(content="x")
+    assert len(RUNS) > 1, "the first run fails"
+""", "--reruns", "1")
+    result.assert_outcomes(passed=1, errors=1)
+    assert result.parseoutcomes()["rerun"] == 1
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_flaky*",
+        "fim_mock was not used as queued:",
+        "  1 queued answer was never requested: response(content='x')"])
+
+
+#: How a test registers a non-FIM answer with each other HTTP mock, and the
+#: module that provides it.
+OTHER_MOCKS = {
+    "httpx_mock": ("pytest_httpx", 'httpx_mock.add_response(url=OTHER, json={"other": True})'),
+    "respx_mock": ("respx", 'respx_mock.get(OTHER).respond(json={"other": True})'),
+}
+
+
+@pytest.mark.parametrize("other", sorted(OTHER_MOCKS))
+def test_another_http_mock_answers_the_rest_in_either_order(pytester: pytest.Pytester,
+                                                            other: str) -> None:
+    # The rule: fim_mock answers the FIM endpoint, the other mock everything
+    # else, whichever fixture the test names first. pytest-httpx patches the
+    # same transport method as fim_mock, so the order used to decide.
+    module, register = OTHER_MOCKS[other]
+    pytest.importorskip(module)
+    result = run(pytester, f"""
+import httpx
+
+FIM = "https://api.mistral.ai/v1/fim/completions"
+OTHER = "https://example.test/v1/models"
+
+def use_both(fim_mock, {other}):
+    fim_mock.add_response(content="from fim_mock")
+    {register}
+    with httpx.Client() as client:
+        fim = client.post(FIM, json={{"model": "codestral-latest", "prompt": "p"}})
+        rest = client.get(OTHER)
+    assert fim.json()["choices"][0]["message"]["content"] == "from fim_mock"
+    assert rest.json() == {{"other": True}}
+    assert fim_mock.last_request.prompt == "p"
+
+def test_fim_mock_named_first(fim_mock, {other}):
+    use_both(fim_mock, {other})
+
+def test_fim_mock_named_last({other}, fim_mock):
+    use_both(fim_mock, {other})
+""")
+    result.assert_outcomes(passed=2)
+
+
+def test_respx_answering_every_request_itself_is_refused(pytester: pytest.Pytester) -> None:
+    # respx's "httpx" mocker swaps the client's transport, in front of fim_mock:
+    # fim_mock would never see a request, so the test says so at once.
+    pytest.importorskip("respx")
+    result = run(pytester, """
+@pytest.mark.respx(using="httpx")
+def test_both(fim_mock, respx_mock):
+    fim_mock.add_response(content="never sent")
+""")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fim_mock cannot answer under respx's respx_mock with "
+                                 "using='httpx': *respx's default mocker (using='httpcore')*"])
