@@ -2,7 +2,8 @@
 
 Every public function of pytest-fim accepts the same kinds of input:
 
-- a mapping (a ``dict`` parsed from JSON, say);
+- a mapping (a ``dict`` parsed from JSON, say), which may hold models at any
+  depth (``dict(sdk_response)``, what llama-index keeps as ``.raw``);
 - JSON text as ``str``, ``bytes`` or ``bytearray``;
 - a pydantic model: ours, the Mistral SDK's (1.x ``mistralai.models``,
   2.x/3.x ``mistralai.client.models``) or any other;
@@ -20,7 +21,7 @@ from typing import Any
 
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
-__all__ = ["ACCEPTED_KINDS", "parse_json", "to_data"]
+__all__ = ["ACCEPTED_KINDS", "parse_json", "plain_data", "to_data"]
 
 #: How the accepted kinds are named in a ``TypeError``.
 ACCEPTED_KINDS = (
@@ -32,14 +33,18 @@ ACCEPTED_KINDS = (
 def to_data(obj: object, *, what: str = "completion response") -> Any:
     """Return ``obj`` as JSON-like data (dicts, lists, str, int, float, bool, None).
 
-    ``what`` names the argument in messages ("response", "expected").
+    ``what`` names the argument in messages ("response", "expected"). A
+    mapping comes back as it is unless it holds models (at any depth), which
+    are replaced by their data in a copy.
     Raises :class:`FIMAssertionError` when text or a file is not valid JSON
     (that is a bad response, not a bad argument), ``TypeError`` naming the
     accepted kinds for any other type, and ``ValueError`` for a path that
     cannot be read.
     """
+    if type(obj) is dict:
+        return plain_data(obj)
     if isinstance(obj, Mapping):
-        return obj if isinstance(obj, dict) else dict(obj)
+        return plain_data(dict(obj))
     if isinstance(obj, (str, bytes, bytearray, memoryview)):
         return parse_json(obj, what=what)
     if isinstance(obj, Path):
@@ -97,6 +102,72 @@ def _read_file(path: Path, what: str) -> bytes:
 
 
 _NOT_A_MODEL = object()
+
+
+def plain_data(value: Any) -> Any:
+    """``value`` with every model inside it, at any depth, replaced by its data.
+
+    Mappings that are not dicts become dicts on the way. Data with nothing to
+    replace comes back as the same object, after one walk that allocates
+    nothing (the common case: a dict parsed from JSON). A structure nested
+    deeper than Python recurses, or holding itself, comes back as it is: the
+    validators and the comparison report it in their own words.
+    """
+    try:
+        if type(value) is dict:
+            if _plain_dict(value):
+                return value
+        elif type(value) is list:
+            if _plain_list(value):
+                return value
+        return _without_models(value)
+    except RecursionError:
+        return value
+
+
+# The walk decides on exact types: JSON data holds nothing but these, and a
+# subclass of dict or list may hide anything behind its methods.
+def _plain_dict(data: dict[Any, Any]) -> bool:
+    for value in data.values():
+        kind = type(value)
+        if kind is str or kind is int or value is None or kind is bool or kind is float:
+            continue
+        if kind is dict:
+            if not _plain_dict(value):
+                return False
+        elif kind is list:
+            if not _plain_list(value):
+                return False
+        else:
+            return False
+    return True
+
+
+def _plain_list(data: list[Any]) -> bool:
+    for value in data:
+        kind = type(value)
+        if kind is dict:  # lists in a response hold choices, chunks and tool calls
+            if not _plain_dict(value):
+                return False
+        elif kind is str or kind is int or value is None or kind is bool or kind is float:
+            continue
+        elif kind is list:
+            if not _plain_list(value):
+                return False
+        else:
+            return False
+    return True
+
+
+def _without_models(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _without_models(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_models(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_without_models(item) for item in value)
+    dumped = _dump_model(value)
+    return value if dumped is _NOT_A_MODEL else dumped
 
 
 def _dump_model(obj: object) -> Any:
@@ -185,7 +256,8 @@ def to_stream(obj: object) -> StreamInput:
                                 for item in items])
     chunks = []
     for number, item in enumerate(items, start=1):
-        data = item if isinstance(item, Mapping) else _dump_model(item)
+        # A chunk dict may hold models too (deltas built by hand, say).
+        data = plain_data(dict(item)) if isinstance(item, Mapping) else _dump_model(item)
         if data is _NOT_A_MODEL:
             raise TypeError(f"item {number} of the stream is {type(item).__name__} "
                             f"{shorten(item, 60)}; a stream is {STREAM_KINDS}")

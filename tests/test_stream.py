@@ -546,3 +546,13 @@ def test_stream_factory_fixture(pytester: pytest.Pytester) -> None:
         result.assert_outcomes(passed=1)
         ids.append([line for line in result.outlines if line.startswith("ID")])
     assert ids[0] == ids[1] and ids[0]
+
+
+def test_chunk_dicts_holding_models_are_read_as_their_data() -> None:
+    from pytest_fim import DeltaMessage
+
+    chunks = [json.loads(event("", None)), json.loads(event("x", "stop", usage=True))]
+    for chunk, text in zip(chunks, ("def ", "f(): pass"), strict=True):
+        chunk["choices"][0]["delta"] = DeltaMessage(content=text)
+    assert assemble_fim_stream(chunks).text() == "def f(): pass"
+    assert problems(chunks) == []

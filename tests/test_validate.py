@@ -215,3 +215,20 @@ def test_our_model_validates_as_itself() -> None:
 def test_model_json_schema_lists_the_enum() -> None:
     schema = json.dumps(FIMCompletionResponse.model_json_schema())
     assert '"model_length"' in schema and '"usage"' in schema
+
+
+def test_a_mapping_holding_sdk_models_is_valid() -> None:
+    # llama-index keeps dict(sdk_response) as .raw: SDK models one level down.
+    built = make_fim_response("    return a + b\n", seed=5)
+    sdk = sdk_models().FIMCompletionResponse.model_validate(built.model_dump(mode="json"))
+    assert assert_valid_fim_response(dict(sdk), strict=True) == built
+    assert validate_fim_response(dict(sdk)) == []
+
+
+def test_rules_reach_inside_models_held_by_a_mapping() -> None:
+    from pytest_fim import UsageInfo
+
+    raw = dict(make_fim_response("x", seed=1))
+    raw["usage"] = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=100)
+    assert messages(raw) == {
+        "usage.total_tokens": "100 != prompt_tokens + completion_tokens (16 + 1 = 17)"}
