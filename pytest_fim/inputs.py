@@ -21,7 +21,7 @@ from typing import Any
 
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
-__all__ = ["ACCEPTED_KINDS", "parse_json", "plain_data", "to_data"]
+__all__ = ["ACCEPTED_KINDS", "api_error", "error_message", "parse_json", "plain_data", "to_data"]
 
 #: How the accepted kinds are named in a ``TypeError``.
 ACCEPTED_KINDS = (
@@ -53,7 +53,9 @@ def to_data(obj: object, *, what: str = "completion response") -> Any:
     if dumped is not _NOT_A_MODEL:
         return dumped
     if _is_http_response(obj):
-        return parse_json(_read_http_body(obj, what), what=f"{what} body")
+        body = _read_http_body(obj, what)
+        _refuse_http_error(obj, body, "a FIM completion", f"invalid FIM {what} (1 problem):")
+        return parse_json(body, what=f"{what} body")
     raise TypeError(
         f"cannot read a FIM {what} from {type(obj).__module__}.{type(obj).__qualname__} "
         f"{shorten(obj, 60)}; expected {ACCEPTED_KINDS}"
@@ -201,6 +203,80 @@ def _read_http_body(response: Any, what: str) -> bytes:
     return bytes(body)
 
 
+def _refuse_http_error(response: Any, body: bytes, kind: str, summary: str) -> None:
+    """Raise :class:`FIMAssertionError` for an HTTP error status: its body is the
+    API's error (a rate limit, a rejected request), not a completion missing fields."""
+    status = getattr(response, "status_code", None)
+    if type(status) is not int or status < 400:
+        return
+    try:
+        data = json.loads(body)
+    except ValueError:  # not JSON (a proxy's HTML page, say), or not UTF-8
+        data = None
+    said = error_message(data) if type(data) is dict else None
+    if said is None:
+        said = "an empty body" if not body else _one_line(body.decode("utf-8", "replace"))
+    raise FIMAssertionError(summary, [Problem("", f"HTTP {status} response, not {kind}: "
+                                                  f"{said}")])
+
+
+def api_error(data: object) -> str | None:
+    """What ``data`` says if it is the API's error body, in one line; None if it is not.
+
+    The API answers an error with ``{"object": "error", "message": ..., "type": ...,
+    "code": ...}``; for a rejected request (422) the message wraps FastAPI's
+    ``{"detail": [{"loc": [...], "msg": ...}, ...]}``.
+    """
+    if type(data) is not dict or data.get("object") != "error":
+        return None
+    return error_message(data) or "no message"
+
+
+#: Items of a 422's detail list named in a message; the rest are counted.
+_DETAIL_LIMIT = 3
+
+
+def error_message(data: dict[Any, Any]) -> str | None:
+    """The message of an error body (the API's envelope, the gateway's
+    ``{"message": ...}``, FastAPI's ``{"detail": ...}``) with its type and code;
+    None when it holds no message."""
+    message = data.get("message")
+    detail = message.get("detail") if isinstance(message, dict) else data.get("detail")
+    if isinstance(detail, list) and detail:
+        parts = []
+        for item in detail[:_DETAIL_LIMIT]:
+            loc = item.get("loc") if isinstance(item, dict) else None
+            where = ".".join(_text(part) for part in loc if part != "body") \
+                if isinstance(loc, list) else ""
+            said = _text(item.get("msg", item) if isinstance(item, dict) else item)
+            parts.append(f"{where}: {said}" if where else said)
+        if len(detail) > _DETAIL_LIMIT:
+            parts.append(f"… {len(detail) - _DETAIL_LIMIT} more")
+        text = "; ".join(parts)
+    elif isinstance(message, str):
+        text = message
+    elif isinstance(detail, str):
+        text = detail
+    elif message is not None:
+        text = shorten(message)
+    else:
+        return None
+    kinds = [f"{name} {_one_line(_text(data[name]), 40)}" for name in ("type", "code")
+             if data.get(name) not in (None, "")]
+    return _one_line(text) + (f" ({', '.join(kinds)})" if kinds else "")
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else shorten(value)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    # A message goes into failure text: control characters and length are bounded.
+    if len(text) <= limit and text.isprintable():
+        return text
+    return shorten(text, limit)
+
+
 # ---------------------------------------------------------------- streams
 
 #: How the accepted stream kinds are named in a ``TypeError``.
@@ -237,7 +313,9 @@ def to_stream(obj: object) -> StreamInput:
     if isinstance(obj, Path):
         return StreamInput(sse=[_read_file(obj, "stream")])
     if _is_http_response(obj):
-        return StreamInput(sse=[_read_http_body(obj, "stream")])
+        body = _read_http_body(obj, "stream")
+        _refuse_http_error(obj, body, "a FIM stream", "invalid FIM stream (1 problem):")
+        return StreamInput(sse=[body])
     if isinstance(obj, Mapping) or _dump_model(obj) is not _NOT_A_MODEL:
         raise TypeError(
             f"expected a stream, got a single {type(obj).__name__} "

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from pytest_fim import _settings
-from pytest_fim.inputs import plain_data, to_data
+from pytest_fim.inputs import api_error, plain_data, to_data
 from pytest_fim.models import (
     FINISH_REASONS,
     UNION_TAGS,
@@ -119,6 +119,9 @@ def check_response(
     if not isinstance(data, dict):
         return None, [Problem("", f"expected a JSON object (a FIM completion response), got "
                                   f"{describe(data)}: {shorten(data)}")]
+    if data.get("object") == "error":
+        said = api_error(data)
+        return None, [Problem("", f"the API's error body, not a FIM completion: {said}")]
     model, problems = _check_data(data, use_strict)
     if model is None or _holds_models(data):
         plain = plain_data(data)
@@ -172,9 +175,33 @@ def _check_data(data: dict[str, Any], use_strict: bool
         found.extend(_strict_problems(data))
     if len(found) > 1:
         found.sort(key=lambda item: order_key(item[0]))
+    foreign = text_completion_choice(data, "message")
+    if foreign is not None:  # it says why the rest is wrong (or why it is empty): first
+        found.insert(0, (("choices", foreign, "text"),
+                         not_fim_shape(data, foreign, "message")))
     if overflow:
         found.append(((), overflow))
     return model, [Problem(format_path(path), message) for path, message in found]
+
+
+def text_completion_choice(data: dict[str, Any], holder: str) -> int | None:
+    """The position of the first choice in OpenAI's text completion form (``text``
+    where Mistral's FIM puts ``holder``: ``message``, or ``delta`` in a stream
+    chunk); None when there is none."""
+    choices = data.get("choices")
+    if type(choices) is list:
+        for position, choice in enumerate(choices):
+            if type(choice) is dict and holder not in choice and "text" in choice:
+                return position
+    return None
+
+
+def not_fim_shape(data: dict[str, Any], position: int, holder: str) -> str:
+    """Say that ``data`` is an OpenAI-style text completion, and where FIM content goes."""
+    obj = data.get("object")
+    named = f"object {shorten(obj)}, " if isinstance(obj, str) else ""
+    return (f"an OpenAI-style text completion ({named}as LiteLLM returns it), not Mistral's "
+            f"FIM shape: the FIM content belongs in choices[{position}].{holder}.content")
 
 
 def order_key(path: Path) -> tuple[tuple[int, int, str], ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -556,3 +557,37 @@ def test_chunk_dicts_holding_models_are_read_as_their_data() -> None:
         chunk["choices"][0]["delta"] = DeltaMessage(content=text)
     assert assemble_fim_stream(chunks).text() == "def f(): pass"
     assert problems(chunks) == []
+
+
+def test_an_http_error_response_is_not_a_stream() -> None:
+    httpx = pytest.importorskip("httpx")
+    response = httpx.Response(429, json={"object": "error", "message": "Requests rate limit "
+                                         "exceeded", "type": "rate_limited", "code": None})
+    says = "HTTP 429 response, not a FIM stream: Requests rate limit exceeded (type rate_limited)"
+    assert problems(response) == [says]
+    for function in (parse_fim_sse, assemble_fim_stream, assert_valid_fim_stream):
+        with pytest.raises(FIMAssertionError, match=re.escape(says)):
+            function(response)
+
+
+def test_an_error_event_inside_a_stream_is_named() -> None:
+    error = {"object": "error", "message": "Internal server error",
+             "type": "internal_server_error", "param": None, "code": None}
+    assert problems(sse(event("x"), json.dumps(error))) == [
+        "chunk 2: the API's error, not a stream chunk: Internal server error "
+        "(type internal_server_error)",
+        "choices[0]: never finished: no chunk gave it a finish_reason"]
+
+
+def test_a_text_completion_stream_is_named_once() -> None:
+    head = '{"id": "a", "object": "text_completion", "model": "m", "choices": [{"index": 0, '
+    stream = sse(*(head + f'"text": "{word}", "finish_reason": {finish}}}]}}'
+                   for word, finish in (("x", "null"), ("y", "null"), ("z", '"stop"'))))
+    said = ["chunk 1: choices[0].text: an OpenAI-style text completion (object "
+            "'text_completion', as LiteLLM returns it), not Mistral's FIM shape: the FIM "
+            "content belongs in choices[0].delta.content"]
+    assert problems(stream) == said
+    for function in (parse_fim_sse, assemble_fim_stream):
+        with pytest.raises(FIMAssertionError) as info:
+            function(stream)
+        assert [str(p) for p in info.value.problems] == said
