@@ -202,6 +202,8 @@ def _load_batch(batch: list[str], first_number: int, seen: _Seen) -> list[Any]:
             return loaded
     except (ValueError, RecursionError):
         pass
+    except TypeError:  # text with a lone surrogate, which pydantic-core cannot take as UTF-8
+        pass
     # Some event is not one JSON value (or only the standard library reads it):
     # read them one at a time, in the standard library's words.
     values = []

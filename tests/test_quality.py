@@ -171,6 +171,35 @@ def test_every_correct_humaneval_fill_passes() -> None:
         assert false == []
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_every_line_end_numbers_the_same_lines(end: str) -> None:
+    # Python ends a line at \r too: the line numbers and the join shown are the same
+    # whatever the file's line ends (and no \r reaches the terminal raw).
+    prefix, middle, suffix = (f"def f(a, b):{end}", f"    return a +{end}",
+                              f"{end}print(f(1, 2)){end}")
+    found = fill_problems(prefix, middle, suffix)
+    assert [(p.check, p.line, p.context) for p in found] == [
+        ("syntax", 2, ("1 | def f(a, b):", "2 | ⟦    return a +", "3 | ⟧",
+                       "4 | print(f(1, 2))"))]
+    if _has_module("tree_sitter_javascript"):  # the [languages] extra
+        found = fill_problems(f"function f() {{{end}", f"  return 1 +;{end}", f"}}{end}",
+                              language="javascript")
+        assert [(p.check, p.line) for p in found] == [("syntax", 2)]
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def test_a_hole_inside_a_crlf_line_end_is_shown_on_its_line() -> None:
+    assert fill_problems("é\r\n", "", "\n\ré") == []
+    found = fill_problems("(é\r", "", "\n\ré(")
+    assert [(p.check, p.line, p.context) for p in found] == [
+        ("empty", 1, ("1 | (é⟦⟧", "2 | ", "3 | é("))]
+
+
 def test_failure_text_shows_the_join(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -591,3 +591,14 @@ def test_a_text_completion_stream_is_named_once() -> None:
         with pytest.raises(FIMAssertionError) as info:
             function(stream)
         assert [str(p) for p in info.value.problems] == said
+
+
+def test_lone_surrogates_in_sse_text_are_read_as_text() -> None:
+    # pydantic-core cannot take such text as UTF-8; the events are read one at a time.
+    stream = sse(event("a\ud800"), event("b\udfff", "stop", usage=True))
+    assert assemble_fim_stream(stream).text() == "a\ud800b\udfff"
+    assert [c.choices[0].delta.content for c in parse_fim_sse(stream)] == ["a\ud800", "b\udfff"]
+    assert problems(stream) == []
+    assert problems(sse('{"id": "\ud800')) == [
+        "event 1: not valid JSON (Unterminated string starting at at line 1 column 8): "
+        "'{\"id\": \"\\ud800'"]
