@@ -163,6 +163,50 @@ def test_missing_parser_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch) -
         _syntax._parser.cache_clear()
 
 
+def test_a_check_that_cannot_run_warns_at_the_users_line(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import sys
+
+        import pytest
+
+        from pytest_fim.quality import _syntax
+
+
+        @pytest.fixture(autouse=True)
+        def no_languages_extra(monkeypatch):
+            # As if pytest-fim[languages] were not installed.
+            _syntax._parser.cache_clear()
+            monkeypatch.setitem(sys.modules, "tree_sitter", None)
+            yield
+            _syntax._parser.cache_clear()
+        """
+    )
+    pytester.makepyfile(
+        test_js="""
+        from pytest_fim import assert_brackets, assert_fills_hole, assert_syntax, fill_problems
+
+        HOLE = ("function f() {\\n", "  return 1;\\n", "}\\n")
+
+        def test_single_checks():
+            assert_syntax(*HOLE, language="javascript")
+            assert_brackets(*HOLE, language="js")
+
+        def test_all_checks():
+            assert fill_problems(*HOLE, language="javascript") == []
+            assert_fills_hole(*HOLE, language="javascript")
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "default")
+    result.assert_outcomes(passed=2)
+    note = ("FIMQualityNote: syntax: skipped: no javascript parser installed; "
+            "pip install 'pytest-fim[languages]' to check javascript syntax")
+    warned = [line.strip().rpartition("/")[2] for line in result.outlines
+              if "FIMQualityNote" in line]
+    assert warned == [f"test_js.py:{line}: {note}" for line in (6, 7, 10, 11)], \
+        result.stdout.str()
+
+
 def test_every_correct_humaneval_fill_passes() -> None:
     for name in ("HumanEval-SingleLineInfilling.jsonl.gz", "HumanEval-MultiLineInfilling.jsonl.gz"):
         false = [(row["task_id"], [str(p) for p in found]) for row in rows(name)
