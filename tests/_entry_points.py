@@ -64,11 +64,30 @@ def entry_points() -> dict[str, Callable[[Any], Any]]:
     if fills:
         points["assert_fills_hole(middle)"] = lambda value: fills("def f(a, b):\n", value, "\n")
         points["assert_fills_hole(prefix)"] = lambda value: fills(value, "    return 1\n", "")
+        points["assert_fills_hole(suffix)"] = lambda value: fills("def f(a, b):\n",
+                                                                   "    return 1\n", value)
     hook = _optional("pytest_fim.plugin", "pytest_assertrepr_compare")
     if hook:
         points["pytest_assertrepr_compare"] = lambda value: _hook_result(
             hook(_Config(), "==", MODEL, value))
     return points
+
+
+def hole_points() -> dict[str, Callable[[Any], Any]]:
+    """Name -> a callable of one (prefix, middle, suffix) hole, for every quality check."""
+    quality = importlib.import_module("pytest_fim.quality")
+    points = {f"{name}({language})": _spread(getattr(quality, name), language=language)
+              for name in ("assert_fills_hole", "fill_problems")
+              for language in ("python", "javascript")}
+    for name in quality.__all__:
+        if name.startswith("assert_") and name not in {
+                "assert_fills_hole", "assert_matches_reference", "assert_passes_tests"}:
+            points[name] = _spread(getattr(quality, name))
+    return points
+
+
+def _spread(function: Callable[..., Any], **keywords: Any) -> Callable[[Any], Any]:
+    return lambda hole: function(*hole, **keywords)
 
 
 def _hook_result(lines: Any) -> str:

@@ -142,6 +142,32 @@ def test_callback_and_given_response(fim_mock):
     result.assert_outcomes(passed=6)
 
 
+def test_text_without_a_utf8_form_streams_as_json_escapes(pytester: pytest.Pytester) -> None:
+    # A lone surrogate cannot be UTF-8: it goes as the JSON escape the non-streamed
+    # answer uses too (a client reads it back; the SDK's strict JSON reader refuses it
+    # in both forms), instead of crashing the transport.
+    pytest.importorskip("httpx")
+    result = run(pytester, """
+import httpx
+from pytest_fim import parse_fim_sse
+
+def test_lone_surrogate(fim_mock):
+    fim_mock.add_stream(content="a\\ud800b c")
+    fim_mock.add_stream(sse='data: {"id": "1", "model": "m", "choices": [{"index": 0, '
+                            '"delta": {"content": "x\\udfff"}, "finish_reason": "stop"}]}'
+                            '\\n\\ndata: [DONE]\\n\\n')
+    fim_mock.add_response(content="a\\ud800b c")
+    def ask(stream):
+        return httpx.post("https://api.mistral.ai/v1/fim/completions",
+                          json={"model": "codestral-latest", "prompt": "p", "stream": stream})
+
+    assert assemble_fim_stream(ask(True).text).text() == "a\\ud800b c"
+    assert parse_fim_sse(ask(True).content)[0].choices[0].delta.content == "x\\udfff"
+    assert ask(False).json()["choices"][0]["message"]["content"] == "a\\ud800b c"
+""")
+    result.assert_outcomes(passed=1)
+
+
 @pytest.mark.parametrize(("status", "error", "says"), [
     (400, "SDKError", "FIM is not enabled for this model"),
     (401, "SDKError", "Unauthorized"),
