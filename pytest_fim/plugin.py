@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory
     from pytest_fim.mock import FIMMock
     from pytest_fim.models import FIMCompletionResponse
+    from pytest_fim.snapshot import FIMSnapshot
     from pytest_fim.stream import FIMStreamFactory
 
 _MARKERS = (
@@ -153,6 +154,29 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         pytest.fail(render("fim_mock was not used as queued:", problems), pytrace=False)
 
 
+@pytest.fixture
+def fim_snapshot(request: pytest.FixtureRequest) -> FIMSnapshot:
+    """``assert value == fim_snapshot``: FIM output against a reviewable file, kept by syrupy.
+
+    ``pytest --snapshot-update`` writes and updates the files. Needs syrupy
+    (``pip install 'pytest-fim[snapshot]'``); without it, a test that uses
+    this fixture fails with one line saying so and nothing else changes.
+    """
+    from pytest_fim.snapshot import MISSING_SYRUPY, FIMSnapshot, extension_class
+
+    try:
+        import syrupy  # noqa: F401 - asked each time: the extension may be built already
+        extension = extension_class()
+    except ImportError:
+        pytest.fail(MISSING_SYRUPY, pytrace=False)
+    if not request.config.pluginmanager.hasplugin("syrupy"):
+        pytest.fail("fim_snapshot needs syrupy's pytest plugin, which is not loaded "
+                    "(-p no:syrupy, or plugin autoloading is off: add -p syrupy)", pytrace=False)
+    # On top of syrupy's own fixture, never in its place: its options, report
+    # and other extensions work as they do without us.
+    return FIMSnapshot(request.getfixturevalue("snapshot").use_extension(extension))
+
+
 #: The Mistral SDK's models of a FIM request, response or stream, and of their
 #: parts (``assert response.usage == {...}`` deserves the same diff). Checked by
 #: name so that other comparisons import nothing.
@@ -177,13 +201,24 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
     """Explain ``assert a == b`` between FIM responses as a structural diff.
 
     Answers when one side is a FIM model (pytest-fim's or the Mistral SDK's)
-    and the other is such a model or a mapping; returns None for anything
+    and the other is such a model or a mapping, or one side is ``fim_snapshot``
+    (the snapshot's differences); returns None for anything
     else, and on any internal error, so pytest prints its own explanation.
     """
     from collections.abc import Mapping
 
     if op != "==":
         return None
+    for side, other in ((right, left), (left, right)):
+        if type(side).__module__ == "pytest_fim.snapshot":  # checked by name: imports nothing
+            from pytest_fim.snapshot import FIMSnapshot
+
+            if isinstance(side, FIMSnapshot):
+                try:
+                    return side.explain(other,
+                                        verbosity=int(config.getoption("verbose", 0) or 0))
+                except Exception:  # never break pytest's report: fall back to its default
+                    return None
     left_fim, right_fim = _is_fim_model(left), _is_fim_model(right)
     if not (left_fim or right_fim) or not (left_fim or isinstance(left, Mapping)) \
             or not (right_fim or isinstance(right, Mapping)):
