@@ -30,6 +30,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("quality_detection.py", True),
     ("quality_speed.py", True),
     ("cli_speed.py", False),
+    ("snapshot_speed.py", False),
 ]
 
 

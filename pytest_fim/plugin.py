@@ -168,6 +168,8 @@ def fim_snapshot(request: pytest.FixtureRequest) -> FIMSnapshot:
         import syrupy  # noqa: F401 - asked each time: the extension may be built already
         extension = extension_class()
     except ImportError:
+        extension = None
+    if extension is None:  # failed outside the except block: one line, no "during handling"
         pytest.fail(MISSING_SYRUPY, pytrace=False)
     if not request.config.pluginmanager.hasplugin("syrupy"):
         pytest.fail("fim_snapshot needs syrupy's pytest plugin, which is not loaded "
@@ -201,24 +203,13 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
     """Explain ``assert a == b`` between FIM responses as a structural diff.
 
     Answers when one side is a FIM model (pytest-fim's or the Mistral SDK's)
-    and the other is such a model or a mapping, or one side is ``fim_snapshot``
-    (the snapshot's differences); returns None for anything
+    and the other is such a model or a mapping; returns None for anything
     else, and on any internal error, so pytest prints its own explanation.
     """
     from collections.abc import Mapping
 
     if op != "==":
         return None
-    for side, other in ((right, left), (left, right)):
-        if type(side).__module__ == "pytest_fim.snapshot":  # checked by name: imports nothing
-            from pytest_fim.snapshot import FIMSnapshot
-
-            if isinstance(side, FIMSnapshot):
-                try:
-                    return side.explain(other,
-                                        verbosity=int(config.getoption("verbose", 0) or 0))
-                except Exception:  # never break pytest's report: fall back to its default
-                    return None
     left_fim, right_fim = _is_fim_model(left), _is_fim_model(right)
     if not (left_fim or right_fim) or not (left_fim or isinstance(left, Mapping)) \
             or not (right_fim or isinstance(right, Mapping)):

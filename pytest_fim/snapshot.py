@@ -80,6 +80,7 @@ _KEY_ORDER = {key: rank for rank, key in enumerate((
     "prefix", "type", "text", "id", "function", "name", "arguments"))}
 
 
+@functools.lru_cache(maxsize=4096)
 def _key_rank(key: str) -> tuple[int, str]:
     return _KEY_ORDER.get(key, len(_KEY_ORDER)), key
 
@@ -206,10 +207,12 @@ def _is_code(path: tuple[Any, ...], text: str) -> bool:
     return "\n" in text and not text.isspace()
 
 
-def _safe_key(key: str) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _safe_key(key: object) -> bool:
     # A key written into a path must survive the line format: printable, no quote
     # or backslash to unescape, no ": " to split on. Others keep their dict as JSON.
-    return key.isprintable() and '"' not in key and "\\" not in key and ": " not in key
+    return type(key) is str and key.isprintable() and '"' not in key and "\\" not in key \
+        and ": " not in key
 
 
 class _Writer:
@@ -228,7 +231,7 @@ class _Writer:
         self.fields.append((_priority(path) if path else 3, f"{_format(path)}: {text}"))
 
     def walk_dict(self, data: dict[Any, Any], path: tuple[Any, ...], trie: Trie | None) -> None:
-        if not all(type(key) is str and _safe_key(key) for key in data):
+        if not all(map(_safe_key, data)):
             self.field(path, _json(data))
             return
         kind, defaults, matchers = self.kind, self.defaults, self.matchers
@@ -330,15 +333,33 @@ def _matcher_text(matcher: Any) -> str:
     if isinstance(matcher, re.Pattern):
         text = f"re.compile({matcher.pattern!r})"
     else:
+        # dirty-equals matchers repr as the last value they accepted; their
+        # _repr_ne is the call that made them, the same before and after.
+        shown = getattr(matcher, "_repr_ne", None)
         try:
-            text = repr(matcher)
+            text = shown() if callable(shown) else repr(matcher)
         except Exception:  # a broken __repr__ still names its type
+            text = f"<{type(matcher).__name__}>"
+        if not isinstance(text, str):
             text = f"<{type(matcher).__name__}>"
     return _printable(_ADDRESS.sub("", text).replace("\n", "\\n"))
 
 
 def _json(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return _printable(_quoted(value))
+    if kind is int:
+        return str(value)
+    if kind is float and value.is_integer() and abs(value) < 2**53:
+        # JSON has one kind of number: 0 and 0.0 (a dict's and a model's) write the same.
+        return str(int(value))
     return _printable(json.dumps(value, ensure_ascii=False, default=repr))
+
+
+#: json.dumps(text, ensure_ascii=False) without its per-call set-up.
+_quoted: Any = getattr(json.encoder, "c_encode_basestring", None) \
+    or json.encoder.py_encode_basestring
 
 
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
@@ -362,13 +383,18 @@ _UNSHOWN = str.maketrans({"·": " ", "→": "\t"})
 def _block(path: str, text: str) -> str:
     if not text:
         return f"{_FENCE} {path}: 0 lines {_FENCE}\n{_FENCE}"
-    lines = text.split("\n")
-    ends_with_newline = lines[-1] == ""
-    if ends_with_newline:
-        lines.pop()
-    count = len(lines)
-    return "\n".join([f"{_FENCE} {path}: {count} line{'s' if count != 1 else ''} {_FENCE}",
-                      *map(_encode_line, lines), _FENCE if ends_with_newline else _NO_NEWLINE])
+    ends_with_newline = text.endswith("\n")
+    body = text[:-1] if ends_with_newline else text
+    count = body.count("\n") + 1
+    if not body.replace("\n", "").isprintable() or _LINE_END_SHOWN.search(body):
+        body = "\n".join(map(_encode_line, body.split("\n")))
+    # else every line is written as it is: the common case, in one piece
+    return f"{_FENCE} {path}: {count} line{'s' if count != 1 else ''} {_FENCE}\n{body}\n" \
+        f"{_FENCE if ends_with_newline else _NO_NEWLINE}"
+
+
+#: A line end that a plain line may not have (see _encode_line).
+_LINE_END_SHOWN = re.compile(r"[ ·→¶]$", re.MULTILINE)
 
 
 def _encode_line(line: str) -> str:
@@ -529,28 +555,33 @@ def snapshot_diff(stored: str, actual: str, *, verbosity: int = 0) -> list[str]:
     return _diff(stored, actual, verbosity)[1]
 
 
-def _diff(stored: str, actual: str, verbosity: int) -> tuple[int, list[str]]:
-    """(how many differences, their lines) for :func:`snapshot_diff`."""
+def _diff(stored: str, actual: str, verbosity: int) -> tuple[list[Problem], list[str]]:
+    """(one problem a difference, the lines that show them) for :func:`snapshot_diff`."""
     if stored == actual:
-        return 0, []
+        return [], []
     try:
         before, after = parse_snapshot(stored), parse_snapshot(actual)
     except ValueError as exc:
-        return 1, [f"(the stored snapshot cannot be read as data: {exc}; "
-                   f"the files differ as text)", *unified(stored, actual)]
-    header = []
+        return [Problem("", "differs as text")], [
+            f"(the stored snapshot cannot be read as data: {exc}; the files differ as text)",
+            *unified(stored, actual)]
+    problems, lines = [], []
     if before.kind != after.kind:
-        header.append(f"(kind): changed: the snapshot holds a {_kind_name(before.kind)}, "
-                      f"the value is a {_kind_name(after.kind)}")
+        problems.append(Problem("(kind)", "changed"))
+        lines.append(f"(kind): changed: the snapshot holds a {_kind_name(before.kind)}, "
+                     f"the value is a {_kind_name(after.kind)}")
     elif before.chunks != after.chunks:
-        header.append(f"(stream): changed: {before.chunks} chunks in the snapshot, "
-                      f"{after.chunks} now")
+        problems.append(Problem("(stream)", "changed"))
+        lines.append(f"(stream): changed: {before.chunks} chunks in the snapshot, "
+                     f"{after.chunks} now")
     differences = [_placeholder_change(d) for d in
                    compare(after.data, before.data, ignore=(), exact=True)]
-    lines = [*header, *render_differences(differences, verbosity=verbosity)]
+    problems.extend(Problem(d.where, d.kind) for d in differences)
+    lines.extend(render_differences(differences, verbosity=verbosity))
     if not lines:  # equal as data, different as text: say so rather than nothing
-        return 1, ["(the files differ only in how they are written)", *unified(stored, actual)]
-    return len(header) + len(differences), lines
+        return [Problem("", "differs as text")], [
+            "(the files differ only in how they are written)", *unified(stored, actual)]
+    return problems, lines
 
 
 def _kind_name(kind: str) -> str:
@@ -579,17 +610,20 @@ class FIMSnapshot:
     """The ``fim_snapshot`` fixture: ``assert value == fim_snapshot`` against a stored file.
 
     ``value`` is a FIM response in any accepted input form, a stream, a
-    ``FIMCompletionRequest`` or the completion text. The first run with
-    ``pytest --snapshot-update`` writes ``__snapshots__/<test file>/<test
-    name>.fim``; later runs compare with it and a mismatch shows pytest-fim's
-    diff. Call it to set options for one assertion:
+    ``FIMCompletionRequest`` or the completion text. ``pytest
+    --snapshot-update`` writes ``__snapshots__/<test file>/<test name>.fim``;
+    later runs compare with it. Call it to set options for one assertion:
     ``fim_snapshot(exclude=("usage",), matchers={"usage.total_tokens": IsInt(gt=0)},
     name="first")`` (``exclude`` adds to the always-excluded ``id`` and
-    ``created``; ``name`` names the file instead of the assertion's index).
+    ``created``; ``name`` names the file instead of the assertion's number).
 
-    ``==`` raises :class:`FIMAssertionError` when a matcher rejects its value
-    or the value is not valid, and ``TypeError``/``ValueError`` for a value of
-    another type or a bad option; syrupy records those as failed assertions.
+    ``==`` returns True or raises :class:`FIMAssertionError`: the value
+    differs from its snapshot (one entry a difference, path first, code as
+    a unified diff: raised rather than returned False, so that pytest does
+    not cut the diff short), there is no snapshot yet, a matcher rejects
+    its value, or the value is not valid. A value of another type or a bad
+    option is a ``TypeError``/``ValueError``. syrupy records every one of
+    them as a failed assertion.
     """
 
     __hash__ = None  # type: ignore[assignment]
@@ -619,10 +653,11 @@ class FIMSnapshot:
             # keeps), then the test fails with our message, not syrupy's.
             payload = _Payload(error=exc)
         assertion = self._assertion(name=self._name) if self._name else self._assertion
-        equal = bool(assertion == payload)
+        if assertion == payload:
+            return True
         if payload.error is not None:
             raise payload.error.with_traceback(None)
-        return equal
+        raise self._mismatch()
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -630,25 +665,24 @@ class FIMSnapshot:
     def __repr__(self) -> str:
         return "fim_snapshot" if self._name is None else f"fim_snapshot(name={self._name!r})"
 
-    def explain(self, other: object, *, verbosity: int = 0) -> list[str] | None:
-        """Why the last ``==`` failed: a summary line, then one entry a difference.
-
-        Returns None when there is nothing to explain (no assertion ran).
-        """
-        executions = self._assertion.executions
-        result = executions.get(self._assertion.num_executions - 1)
-        if result is None:
-            return None
+    def _mismatch(self) -> FIMAssertionError:
+        """The failure of the assertion syrupy just recorded."""
+        result = self._assertion.executions[self._assertion.num_executions - 1]
         where = _relative(result.snapshot_location)
-        given = type(other).__name__
+        if result.exception is not None:
+            return FIMAssertionError(f"FIM snapshot {where} could not be compared: "
+                                     f"{type(result.exception).__name__}: {result.exception}")
         if result.recalled_data is None:
-            return [f"{given} == fim_snapshot: no snapshot {where} yet; "
-                    f"run pytest --snapshot-update to write it"]
-        count, lines = _diff(str(result.recalled_data), str(result.asserted_data or ""),
-                             verbosity)
-        return [f"{given} == fim_snapshot: {count} difference{'s' if count != 1 else ''} from "
-                f"{where} (expected is the snapshot; pytest --snapshot-update accepts the value)",
-                *lines]
+            return FIMAssertionError(f"FIM snapshot {where} does not exist yet: "
+                                     f"run pytest --snapshot-update to write it")
+        problems, lines = _diff(str(result.recalled_data), str(result.asserted_data or ""),
+                                _settings.verbosity)
+        count = len(problems)
+        summary = (f"FIM output does not match its snapshot {where} "
+                   f"({count} difference{'s' if count != 1 else ''}):")
+        return FIMAssertionError(summary, problems, message="\n".join([
+            summary, *(f"  {line}" for line in lines),
+            "  (expected is the snapshot; pytest --snapshot-update accepts the new value)"]))
 
 
 def _relative(location: str) -> str:
