@@ -7,7 +7,9 @@ and ``created`` left out by its ``props`` filter, as fim_snapshot leaves them
 out): at most 1.2×.
 
 Both run inside one pytest session, as a user's suite runs them, interleaved
-in batches; the figure is the median time per assertion.
+in batches; the figure is the median time per assertion. A second row times
+the part that is ours alone, writing the value as text, against the JSON
+extension's ``serialize`` (same target).
 
 Run: ``python bench/snapshot_speed.py``. Exit status 1 if the figure fails.
 """
@@ -22,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _table import Row, print_table
+from _table import Row, per_call, print_table
 
 TEST = '''
 import json
@@ -80,8 +82,29 @@ def main() -> int:
             return 1
         timings = json.loads(out.read_text())
     rows = [Row("assert response == fim_snapshot, typical response", timings["ours"] * 1e6,
-                timings["theirs"] * 1e6, 1.2, ref_name="syrupy JSONSnapshotExtension")]
+                timings["theirs"] * 1e6, 1.2, ref_name="syrupy JSONSnapshotExtension"),
+            serializing()]
     return 0 if print_table(rows) else 1
+
+
+def serializing() -> Row:
+    from syrupy.extensions.json import JSONSnapshotExtension
+    from syrupy.filters import props
+
+    from pytest_fim import make_fim_response
+    from pytest_fim.snapshot import render_snapshot
+
+    code = "".join(f"    value_{i} = compute(a, b, {i})\n" for i in range(12)) \
+        + "    return value_11\n"
+    data = make_fim_response(code, seed=1, model="codestral-2508").model_dump(mode="json")
+    extension, skip = JSONSnapshotExtension(), props("id", "created")
+
+    def unchanged(*, data: object, path: object) -> object:  # syrupy's matcher when none is set
+        return data
+
+    return Row("… writing the value as text alone", per_call(lambda: render_snapshot(data)) * 1e6,
+               per_call(lambda: extension.serialize(data, exclude=skip, matcher=unchanged)) * 1e6,
+               1.2, ref_name="JSONSnapshotExtension.serialize")
 
 
 if __name__ == "__main__":
