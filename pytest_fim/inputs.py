@@ -281,6 +281,8 @@ def to_snapshot_input(obj: object) -> SnapshotInput:
 
 
 def _exchange_input(data: Any, given: object) -> SnapshotInput:
+    if isinstance(data, Mapping) and type(data) is not dict:  # an OrderedDict, say
+        data = dict(data)
     if type(data) is not dict:
         raise TypeError(f"fim_snapshot takes a JSON object, got {type(given).__name__} holding "
                         f"{describe(data)}; it takes {SNAPSHOT_KINDS}")

@@ -281,6 +281,12 @@ class _Writer:
             self.walk_dict(value, path, trie)
         elif kind is list:
             self.walk_list(value, path, trie)
+        elif isinstance(value, Mapping):  # a mapping handed in as it was, OrderedDict say
+            self.walk_dict(dict(value), path, trie)
+        elif isinstance(value, (list, tuple)):
+            self.walk_list(list(value), path, trie)
+        elif isinstance(value, str):
+            self.value(str(value), path, trie)
         else:
             self.field(path, _json(value))
 

@@ -252,6 +252,27 @@ def test_bad_options_say_what_they_take() -> None:
         render_snapshot(LIVE, matchers=[IsInt()])  # type: ignore[arg-type]
 
 
+def test_nested_mappings_and_tuples_are_data_like_dicts_and_lists() -> None:
+    from collections import OrderedDict
+
+    plain = {"model": "m", "usage": {"total_tokens": 3}, "choices": [{"finish_reason": "stop"}]}
+    handed = OrderedDict(model="m", usage=OrderedDict(total_tokens=3),
+                         choices=(OrderedDict(finish_reason="stop"),))
+    assert render_snapshot(handed) == render_snapshot(plain)
+
+
+@needs_syrupy
+def test_the_extension_takes_no_syrupy_filters_and_fixture_names_must_be_str() -> None:
+    from pytest_fim.snapshot import FIMSnapshot, FIMSnapshotExtension
+
+    extension = FIMSnapshotExtension()
+    assert extension.serialize("x\n") == render_snapshot("x\n")
+    with pytest.raises(TypeError, match=r"no syrupy filters: use fim_snapshot\(exclude="):
+        extension.serialize("x", exclude=lambda **_: False)
+    with pytest.raises(TypeError, match=r"name=\.\.\.\) takes a str, got int"):
+        FIMSnapshot(None, name=3)  # type: ignore[arg-type]
+
+
 def test_snapshot_diff_names_paths_and_shows_code_as_a_unified_diff() -> None:
     changed = json.loads(json.dumps(LIVE))
     changed["choices"][0]["message"]["content"] = CODE.replace("sum(xs)", "sum(xs) ")
@@ -502,6 +523,16 @@ def test_under_xdist(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(["E         choices[[]0].message.content: changed *",
                                  "E             +    total = sum(xs)·"])
+    from importlib.metadata import version
+
+    if int(version("syrupy").split(".")[0]) >= 5:  # syrupy 4 reports nothing under xdist
+        pytester.makepyfile(test_service=SUITE.split("def test_text_and_usage")[0])
+        result = run(pytester, *xdist)
+        assert result.ret == 1
+        result.stdout.fnmatch_lines(["*1 snapshot passed. 2 snapshots unused.*"])
+        run(pytester, *xdist, "--snapshot-update").stdout.fnmatch_lines(
+            ["*2 unused snapshots deleted.*"])
+        assert sorted(snapshot_files(pytester)) == ["test_service/test_completion.fim"]
 
 
 BLOCK_SYRUPY = """
@@ -552,10 +583,12 @@ def test_the_syrupy_snapshot_fixture_is_left_as_it_is(pytester: pytest.Pytester)
     pytester.makepyfile("""
         from syrupy.assertion import SnapshotAssertion
         from syrupy.extensions.amber import AmberSnapshotExtension
+        from pytest_fim import FIMSnapshot
 
         def test_snapshot(snapshot, fim_snapshot):
             assert type(snapshot) is SnapshotAssertion
             assert snapshot.extension_class is AmberSnapshotExtension
+            assert isinstance(fim_snapshot, FIMSnapshot)
         """)
     run(pytester).assert_outcomes(passed=1)
 
