@@ -35,6 +35,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("quality_speed.py", True),
     ("cli_speed.py", False),
     ("fill_scaling.py", False),
+    ("snapshot_speed.py", False),
 ]
 
 

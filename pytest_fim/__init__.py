@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         edit_similarity,
         fill_problems,
     )
+    from pytest_fim.snapshot import FIMSnapshot
     from pytest_fim.stream import (
         FIMStreamFactory,
         assemble_fim_stream,
@@ -107,6 +108,7 @@ _EXPORTS: dict[str, str] = {
     "assert_syntax": "pytest_fim.quality",
     "edit_similarity": "pytest_fim.quality",
     "fill_problems": "pytest_fim.quality",
+    "FIMSnapshot": "pytest_fim.snapshot",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -157,6 +159,7 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "assert_syntax",
     "edit_similarity",
     "fill_problems",
+    "FIMSnapshot",
 ]
 
 

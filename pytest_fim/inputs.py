@@ -14,6 +14,7 @@ Every public function of pytest-fim accepts the same kinds of input:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,3 +350,98 @@ def _unwrap_event(data: dict[str, Any]) -> Any:
     if len(data) == 1 and isinstance(inner, Mapping):
         return dict(inner)
     return data
+
+
+# ---------------------------------------------------------------- snapshots
+
+#: How fim_snapshot names what it accepts in a ``TypeError``.
+SNAPSHOT_KINDS = (
+    f"a FIM completion response ({ACCEPTED_KINDS}), a stream (server-sent events, a list of "
+    f"chunks or SSE lines, a pathlib.Path to an .sse file, an httpx/httpx2 Response of "
+    f"text/event-stream), a FIMCompletionRequest or the completion text as a str"
+)
+
+#: Text that starts as an event stream: optional field lines, then a data line
+#: holding a JSON object or [DONE]. Code seldom starts so; a completion such as
+#: ": int) -> int:" or "data = load()" does not match.
+_SSE_START = re.compile(r"\A\ufeff?\s*(?:(?::|event:|id:|retry:)[^\n]*\n+)*data: ?(?:\{|\[DONE\])")
+
+#: Keys that make a JSON object given as a str a response or a request, not code.
+_EXCHANGE_KEYS = frozenset({"choices", "model", "usage", "prompt"})
+
+
+@dataclass
+class SnapshotInput:
+    """A value handed to ``fim_snapshot``, read: its kind and its JSON-like data.
+
+    ``kind`` is ``response``, ``stream`` (``data`` is the response the
+    stream assembles into, ``chunks`` its chunk count), ``request`` or
+    ``completion`` (``data`` is ``{"completion": text}``).
+    """
+
+    kind: str
+    data: dict[str, Any]
+    chunks: int | None = None
+
+
+def to_snapshot_input(obj: object) -> SnapshotInput:
+    """Read what a test compares with ``fim_snapshot``.
+
+    A stream is SSE text or bytes (it starts with ``data: {`` or SSE field
+    lines), a list, tuple or iterator of chunks or SSE lines, a ``Path``
+    ending ``.sse`` or an HTTP response of ``text/event-stream``; it is
+    assembled into its response. A ``str`` that is neither SSE nor a JSON
+    object with ``choices``, ``model``, ``usage`` or ``prompt`` is the
+    completion text itself. Data with ``prompt`` and no ``choices`` is a
+    request; anything else is read as a response (:func:`to_data`).
+
+    Raises :class:`FIMAssertionError` for a stream that does not assemble or
+    JSON that does not parse, and ``TypeError`` naming the accepted kinds
+    for any other type.
+    """
+    if isinstance(obj, str):
+        if _SSE_START.match(obj):
+            return _stream_input(obj)
+        if obj.lstrip().startswith("{"):
+            try:
+                data = json.loads(obj)
+            except (ValueError, RecursionError):
+                data = None
+            if isinstance(data, dict) and not _EXCHANGE_KEYS.isdisjoint(data):
+                return _exchange_input(data, obj)
+        return SnapshotInput("completion", {"completion": obj})
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        if _SSE_START.match(bytes(obj[:2048]).decode("utf-8", "replace")):
+            return _stream_input(obj)
+    elif isinstance(obj, Path):
+        if obj.suffix == ".sse":
+            return _stream_input(obj)
+    elif _is_http_response(obj):
+        if "event-stream" in str(getattr(obj, "headers", {}).get("content-type", "")):
+            return _stream_input(obj)
+    elif not isinstance(obj, Mapping):
+        dumped = _dump_model(obj)
+        if dumped is not _NOT_A_MODEL:
+            return _exchange_input(dumped, obj)
+        if isinstance(obj, Iterable):
+            return _stream_input(obj)
+        raise TypeError(f"fim_snapshot cannot compare {type(obj).__module__}."
+                        f"{type(obj).__qualname__} {shorten(obj, 60)}; it takes {SNAPSHOT_KINDS}")
+    return _exchange_input(to_data(obj), obj)
+
+
+def _exchange_input(data: Any, given: object) -> SnapshotInput:
+    if isinstance(data, Mapping) and type(data) is not dict:  # an OrderedDict, say
+        data = dict(data)
+    if type(data) is not dict:
+        raise TypeError(f"fim_snapshot takes a JSON object, got {type(given).__name__} holding "
+                        f"{describe(data)}; it takes {SNAPSHOT_KINDS}")
+    kind = "request" if "prompt" in data and "choices" not in data else "response"
+    return SnapshotInput(kind, data)
+
+
+def _stream_input(obj: object) -> SnapshotInput:
+    from pytest_fim.stream import assemble_fim_stream, parse_fim_sse
+
+    chunks = parse_fim_sse(obj)
+    return SnapshotInput("stream", to_data(assemble_fim_stream(chunks)), len(chunks))

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory
     from pytest_fim.mock import FIMMock
     from pytest_fim.models import FIMCompletionResponse
+    from pytest_fim.snapshot import FIMSnapshot
     from pytest_fim.stream import FIMStreamFactory
 
 _MARKERS = (
@@ -209,6 +210,31 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         from pytest_fim.problems import render
 
         pytest.fail(render("fim_mock was not used as queued:", problems), pytrace=False)
+
+
+@pytest.fixture
+def fim_snapshot(request: pytest.FixtureRequest) -> FIMSnapshot:
+    """``assert value == fim_snapshot``: FIM output against a reviewable file, kept by syrupy.
+
+    ``pytest --snapshot-update`` writes and updates the files. Needs syrupy
+    (``pip install 'pytest-fim[snapshot]'``); without it, a test that uses
+    this fixture fails with one line saying so and nothing else changes.
+    """
+    from pytest_fim.snapshot import MISSING_SYRUPY, FIMSnapshot, extension_class
+
+    try:
+        import syrupy  # noqa: F401 - asked each time: the extension may be built already
+        extension = extension_class()
+    except ImportError:
+        extension = None
+    if extension is None:  # failed outside the except block: one line, no "during handling"
+        pytest.fail(MISSING_SYRUPY, pytrace=False)
+    if not request.config.pluginmanager.hasplugin("syrupy"):
+        pytest.fail("fim_snapshot needs syrupy's pytest plugin, which is not loaded "
+                    "(-p no:syrupy, or plugin autoloading is off: add -p syrupy)", pytrace=False)
+    # On top of syrupy's own fixture, never in its place: its options, report
+    # and other extensions work as they do without us.
+    return FIMSnapshot(request.getfixturevalue("snapshot").use_extension(extension))
 
 
 #: The Mistral SDK's models of a FIM request, response or stream, and of their

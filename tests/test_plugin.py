@@ -151,16 +151,14 @@ def test_p_no_fim_disables_the_plugin(pytester: pytest.Pytester) -> None:
 
 def test_fixtures_and_help_are_documented(pytester: pytest.Pytester) -> None:
     fixtures = pytester.runpytest("--fixtures")
-    # One call each: pytest 7.4 lists a plugin's fixtures in the string order
-    # of "plugin.py:<line>", so line 94 comes after line 119.
-    fixtures.stdout.fnmatch_lines([
-        "fim_response -- *plugin.py:*",
-        "    A valid FIMCompletionResponse; set its fields with @pytest.mark.fim_response(...).",
-    ])
-    fixtures.stdout.fnmatch_lines([
-        "fim_response_factory -- *plugin.py:*",
-        "    make_fim_response() with per-test deterministic ids*",
-    ])
+    # One fixture at a time: pytest 7 sorts them by "file:line" as text, so
+    # their order changes when a line number gains a digit.
+    for lines in (["fim_response -- *plugin.py:*", "    A valid FIMCompletionResponse; set its "
+                   "fields with @pytest.mark.fim_response(...)."],
+                  ["fim_response_factory -- *plugin.py:*",
+                   "    make_fim_response() with per-test deterministic ids*"],
+                  ["fim_snapshot -- *plugin.py:*", "    ``assert value == fim_snapshot``*"]):
+        fixtures.stdout.fnmatch_lines(lines, consecutive=True)
     help_text = pytester.runpytest("--help")
     help_text.stdout.fnmatch_lines(["pytest-fim (Mistral FIM completion responses):",
                                     "  --fim-strict*", "*fim_strict (bool):*"])
