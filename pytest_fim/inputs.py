@@ -38,9 +38,10 @@ def to_data(obj: object, *, what: str = "completion response") -> Any:
     mapping comes back as it is unless it holds models (at any depth), which
     are replaced by their data in a copy.
     Raises :class:`FIMAssertionError` when text or a file is not valid JSON
-    (that is a bad response, not a bad argument), ``TypeError`` naming the
-    accepted kinds for any other type, and ``ValueError`` for a path that
-    cannot be read.
+    or an HTTP response has an error status (that is a bad response, not a bad
+    argument: the message says the status and what the error body says),
+    ``TypeError`` naming the accepted kinds for any other type, and
+    ``ValueError`` for a path that cannot be read.
     """
     if type(obj) is dict:
         return plain_data(obj)
@@ -306,8 +307,9 @@ def to_stream(obj: object) -> StreamInput:
     """Return ``obj`` as a :class:`StreamInput`.
 
     Raises ``TypeError`` naming the accepted kinds for anything else,
-    including a single response or chunk given where a stream belongs, and
-    ``ValueError`` for a path that cannot be read.
+    including a single response or chunk given where a stream belongs,
+    ``ValueError`` for a path that cannot be read, and
+    :class:`FIMAssertionError` for an HTTP response with an error status.
     """
     if isinstance(obj, (str, bytes, bytearray, memoryview)):
         return StreamInput(sse=[obj if isinstance(obj, (str, bytes)) else bytes(obj)])

@@ -56,8 +56,9 @@ def validate_fim_response(response: object, *, strict: bool | None = None) -> li
 
     ``response`` is any input kind of :mod:`pytest_fim.inputs`. ``strict``
     picks the profile (None: the suite's ``fim_strict`` default). Raises
-    ``TypeError`` for an unsupported input type; text that is not JSON is
-    reported as a problem, not raised.
+    ``TypeError`` for an unsupported input type; text that is not JSON, an
+    HTTP error response, the API's error body and an OpenAI-style text
+    completion are reported as problems saying what they are, not raised.
 
     >>> validate_fim_response({"id": "x", "object": "chat.completion",
     ...                        "model": "codestral-latest", "usage": {}})
