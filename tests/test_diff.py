@@ -324,3 +324,78 @@ def test_a_user_never_sees_raw_control_characters(pytester: pytest.Pytester,
         assert char not in out, repr(char)
     result.stdout.fnmatch_lines(["E *@@ -2,3 +2,3 @@", "E *s = 'abc\\u202edef\\u202c'",
                                  "E *-result = 1", "E *+result = 2"])
+
+
+NON_FINITE = """
+from pytest_fim import FIMCompletionResponse, assert_fim_response_matches, make_fim_response
+
+PLAIN = make_fim_response(seed=1).model_dump(mode="json")
+
+def response(**extra):
+    return FIMCompletionResponse.model_validate({**PLAIN, **extra})
+
+def test_inf_is_data():
+    assert response(score=float("inf")) == PLAIN
+
+def test_nan_is_not_missing():
+    assert_fim_response_matches(response(score=float("nan")), {"score": 1.0})
+
+def test_two_nans_match():
+    assert_fim_response_matches(response(score=float("nan")), {"score": float("nan")})
+
+def test_nan_on_both_sides_of_eq():
+    assert response(score=float("nan")) == response(score=float("nan"))
+"""
+
+
+def test_nan_and_inf_are_diagnosed_as_what_they_are(pytester: pytest.Pytester,
+                                                    no_ci: None) -> None:
+    pytester.makepyfile(NON_FINITE)
+    result = pytester.runpytest("--color=no")
+    result.assert_outcomes(failed=3, passed=1)
+    result.stdout.fnmatch_lines([
+        "E       assert FIMCompletionResponse == dict: 1 difference (left is shown as "
+        "actual, right as expected)",
+        "E         score: unexpected: inf",
+    ])
+    result.stdout.fnmatch_lines(["E *score: changed: expected 1.0, got nan"])
+    result.stdout.fnmatch_lines([
+        "E         equal data, but FIMCompletionResponse.__eq__ says they differ (NaN is "
+        "never == NaN for it, and the data hold NaN)"])
+    out = result.stdout.str()
+    assert "equal data, different types" not in out and "got null" not in out
+
+
+def test_same_named_types_are_told_apart_by_module(pytester: pytest.Pytester) -> None:
+    from _support import sdk_models
+
+    sdk_module = sdk_models().__name__
+    pytester.makepyfile(
+        f"""
+        from {sdk_module} import FIMCompletionResponse as SDKResponse
+        from pytest_fim import make_fim_response
+
+        def test_it():
+            ours = make_fim_response(seed=1)
+            assert SDKResponse.model_validate(ours.model_dump(mode="json")) == ours
+        """
+    )
+    result = pytester.runpytest("--color=no")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        f"E         equal data, different types: {sdk_module}.*FIMCompletionResponse "
+        f"vs pytest_fim.models.FIMCompletionResponse"])
+
+
+def test_two_classes_of_one_qualified_name_are_said_to_be_two() -> None:
+    from pytest_fim import FIMCompletionResponse, make_fim_response
+    from pytest_fim.explain import explain_equality
+
+    # What a module imported twice makes (pytester dropping its modules, say).
+    Twin = type("FIMCompletionResponse", (FIMCompletionResponse,), {
+        "__module__": "pytest_fim.models"})
+    ours = make_fim_response(seed=1)
+    assert explain_equality(Twin.model_validate(ours.model_dump()), ours)[1] == (
+        "equal data, different types: two classes both named "
+        "pytest_fim.models.FIMCompletionResponse (its module was imported twice, or the "
+        "class defined twice)")
