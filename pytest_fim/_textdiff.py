@@ -35,6 +35,8 @@ TOTAL_AREA = 3_000_000
 MAX_SPLITS = 24
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+#: What str.splitlines also takes for a line end.
+_OTHER_ENDS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def split_lines(text: str) -> list[str]:
@@ -44,6 +46,8 @@ def split_lines(text: str) -> list[str]:
     vertical tab, ``\x1c``-``\x1e``, ``\x85``, U+2028 and U+2029 stay inside
     their line, so a diff's line numbers are the ones an editor shows.
     """
+    if not any(end in text for end in _OTHER_ENDS):  # then str.splitlines agrees, faster
+        return text.splitlines(keepends=True)
     return _LINE.findall(text)
 
 
@@ -135,10 +139,14 @@ class _Differ:
         if not anchors:
             self.found.append(("replace", alo, ahi, blo, bhi))
             return
+        a, b, found = self.a, self.b, self.found
         for i, j in anchors:
-            if i > alo or j > blo:  # most anchors follow one another: no region between
+            # Between two anchors there is mostly nothing, or one line a side.
+            if i - alo == 1 and j - blo == 1:
+                found.append(("equal" if a[alo] == b[blo] else "replace", alo, i, blo, j))
+            elif i > alo or j > blo:
                 self.region(alo, i, blo, j, splits + 1)
-            self.found.append(("equal", i, i + 1, j, j + 1))
+            found.append(("equal", i, i + 1, j, j + 1))
             alo, blo = i + 1, j + 1
         self.region(alo, ahi, blo, bhi, splits + 1)
 
@@ -168,9 +176,12 @@ class _Differ:
     def _anchors(self, alo: int, ahi: int, blo: int, bhi: int) -> list[tuple[int, int]]:
         """Lines found once on each side, paired, in the longest run both orders agree on."""
         a, b = self.a[alo:ahi], self.b[blo:bhi]
+        shared = set(a).intersection(b)
+        if not shared:  # two texts that differ on every line: nothing to look for
+            return []
         count_a, count_b = Counter(a), Counter(b)
         where_b = {line: blo + j for j, line in enumerate(b)
-                   if count_b[line] == 1 and count_a.get(line) == 1}
+                   if line in shared and count_b[line] == 1 and count_a[line] == 1}
         pairs = [(alo + i, where_b[line]) for i, line in enumerate(a) if line in where_b]
         # Longest run increasing in b: patience sorting, each pile's top kept
         # with the pair below it in the run that ends there.

@@ -244,15 +244,14 @@ def _rows(hunks: list[list[Opcode]], before: list[str],
 
 def _hunk_rows(hunk: list[Opcode], before: list[str], after: list[str]) -> int:
     """How many lines :func:`_rows` gives for ``hunk``, its header and notes included."""
-    count = 1
-    for tag, i1, i2, j1, j2 in hunk:
-        shown = [(before, i1, i2)] if tag == "equal" else [(before, i1, i2), (after, j1, j2)]
-        for lines, start, stop in shown:
-            count += stop - start
-            # Only a text's last line can lack a line end, and then it gets a note.
-            if start < stop == len(lines) and not lines[-1].endswith(("\n", "\r")):
-                count += 1
-    return count
+    count = 1 + sum(i2 - i1 if tag == "equal" else i2 - i1 + j2 - j1
+                    for tag, i1, i2, j1, j2 in hunk)
+    # Only a text's last line can lack a line end, and only the last opcode
+    # shows it: as a line of both texts, or one of either side.
+    tag, i1, i2, j1, j2 = hunk[-1]
+    open_before = i1 < i2 == len(before) and not before[-1].endswith(("\n", "\r"))
+    open_after = j1 < j2 == len(after) and not after[-1].endswith(("\n", "\r"))
+    return count + open_before + (open_after and tag != "equal")
 
 
 def _side(sign: str, lines: list[str], start: int, stop: int,
