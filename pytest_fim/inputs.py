@@ -14,6 +14,7 @@ Every public function of pytest-fim accepts the same kinds of input:
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -181,13 +182,54 @@ def _dump_model(obj: object) -> Any:
         try:
             # exclude_unset keeps a hand-built model as its author wrote it: a
             # field never given stays absent instead of turning into null.
-            return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+            dumped = obj.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
         except Exception:  # e.g. a field that JSON mode cannot serialise
             return obj.model_dump(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+        if _holds_null(dumped, 0):
+            # JSON mode writes NaN and ±inf as null, so a score of inf would read
+            # as "missing" in a diff: the Python dump still has them.
+            _put_back_non_finite(dumped, obj.model_dump(by_alias=True, exclude_unset=True),  # type: ignore[attr-defined]
+                                 0)
+        return dumped
     legacy = getattr(type(obj), "dict", None)
     if callable(legacy) and hasattr(type(obj), "__fields__") and hasattr(obj, "__fields_set__"):
         return obj.dict(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
     return _NOT_A_MODEL
+
+
+#: Deeper than this, data is not searched for the nulls JSON mode made of NaN and ±inf.
+_NON_FINITE_DEPTH = 64
+
+
+def _holds_null(data: Any, depth: int) -> bool:
+    if depth > _NON_FINITE_DEPTH:
+        return False
+    if type(data) is dict:
+        return any(value is None or _holds_null(value, depth + 1) for value in data.values())
+    if type(data) is list:
+        return any(item is None or _holds_null(item, depth + 1) for item in data)
+    return False
+
+
+def _put_back_non_finite(json_data: Any, python_data: Any, depth: int) -> None:
+    """Where ``json_data`` has null and ``python_data`` NaN or ±inf, put the float back."""
+    if depth > _NON_FINITE_DEPTH:
+        return
+    if type(json_data) is dict and type(python_data) is dict:
+        places: Iterable[Any] = json_data.keys()
+    elif type(json_data) is list and type(python_data) is list \
+            and len(json_data) == len(python_data):
+        places = range(len(json_data))
+    else:
+        return
+    for place in places:
+        value = json_data[place]
+        original = python_data.get(place) if type(python_data) is dict else python_data[place]
+        if value is None:
+            if type(original) is float and not math.isfinite(original):
+                json_data[place] = original
+        elif type(value) is dict or type(value) is list:
+            _put_back_non_finite(value, original, depth + 1)
 
 
 def _is_http_response(obj: object) -> bool:
