@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 __all__ = [
     "CHUNK_FINISH_REASONS",
@@ -259,6 +259,37 @@ class FIMCompletionRequest(BaseModel):
     random_seed: Annotated[int, Field(ge=0)] | None = None
     metadata: dict[str, Any] | None = None
     prompt_cache_key: str | None = None
+
+    # Where the request was sent: set by fim_mock for what it receives, not
+    # part of the body (nor of equality: two requests are equal when their
+    # bodies are).
+    _method: str = PrivateAttr(default="")
+    _url: str = PrivateAttr(default="")
+
+    @property
+    def method(self) -> str:
+        """The HTTP method it was sent with; '' for a request not received by fim_mock."""
+        return self._method
+
+    @property
+    def url(self) -> str:
+        """The full URL it was sent to (no ``#fragment``); '' when not received."""
+        return self._url
+
+    @property
+    def path(self) -> str:
+        """The URL's path, ``/v1/fim/completions`` on the Mistral API; '' when not received."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self._url).path
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the bodies are equal, wherever each was sent."""
+        if isinstance(other, FIMCompletionRequest):
+            return dict(self) == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as every pydantic model
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> FIMCompletionRequest:
