@@ -329,7 +329,7 @@ class FIMMock:
         if method != "POST":
             return False
         path = url.partition("?")[0].partition("#")[0].rstrip("/")
-        return path.endswith(("/fim/completions", "RawPredict"))
+        return path.endswith(("/fim/completions", ":rawPredict", ":streamRawPredict"))
 
     # ---------------------------------------------------------------- answering
 
@@ -365,7 +365,7 @@ class FIMMock:
         if vertex is None and not self._is_fim_path(parts.hostname, parts.path, url):
             return None
         headers = redact(request.headers)
-        body, not_json = _parse_body(request.body)
+        body, not_json = _parse_body(request.body, _content_type(request.headers))
         if vertex is not None:
             if not (isinstance(body, dict) and "prompt" in body):
                 return None  # a chat request to the same model URL: not ours
@@ -502,10 +502,15 @@ def _shown_url(url: str) -> str:
     return url.partition("?")[0].partition("#")[0]
 
 
-def _parse_body(raw: bytes) -> tuple[Any, str | None]:
+def _content_type(headers: dict[str, str]) -> str:
+    return next((value for name, value in headers.items() if name.lower() == "content-type"), "")
+
+
+def _parse_body(raw: bytes, content_type: str) -> tuple[Any, str | None]:
     """The JSON body, or the body as sent and what is wrong with it."""
+    sent_as = f" (sent as {content_type})" if content_type and "json" not in content_type else ""
     if not raw.strip():
-        return None, "the body is empty: expected a JSON object"
+        return None, f"the body is empty{sent_as}: expected a JSON object"
     try:
         return json.loads(raw), None
     except ValueError:
@@ -515,7 +520,8 @@ def _parse_body(raw: bytes) -> tuple[Any, str | None]:
         kind = "text"
     except UnicodeDecodeError:
         kept, kind = raw, "bytes"
-    return kept, f"the body is not JSON: expected a JSON object, got {kind} {shorten(kept, 60)}"
+    return kept, (f"the body is not JSON{sent_as}: expected a JSON object, "
+                  f"got {kind} {shorten(kept, 60)}")
 
 
 def _json_error_body(raw: bytes) -> dict[str, Any]:

@@ -20,7 +20,11 @@ __all__ = ["Blocked", "is_mistral_host", "patch_asyncio", "patch_socket"]
 #: Makes the error a blocked attempt raises, from host, port and the library that tried.
 Blocked = Callable[[str, "int | None", str], BaseException]
 
-_INTERNAL = frozenset({"pytest_fim", "_pytest", "pytest", "pluggy"})
+#: Modules a connection passes through on its way, which did not ask for it.
+_PLUMBING = frozenset({"pytest_fim", "socket", "_socket", "ssl", "asyncio", "selectors",
+                       "concurrent", "threading", "contextlib", "functools"})
+#: Where the stack leaves the code under test: pytest running the test.
+_RUNNER = frozenset({"_pytest", "pluggy", "pytest"})
 
 
 def is_mistral_host(host: object) -> bool:
@@ -34,16 +38,23 @@ def is_mistral_host(host: object) -> bool:
 
 
 def caller(depth: int = 2) -> str:
-    """The libraries on the stack that asked, innermost first: ``httpcore ← httpx``."""
+    """The code on the stack that asked, innermost first: ``httpcore ← httpx ← mylib``.
+
+    A third-party library is named by its package, the standard library by
+    its module (``http.client``), up to three of them.
+    """
     found: list[str] = []
     frame = sys._getframe(depth)
     while frame is not None and len(found) < 3:
-        top = str(frame.f_globals.get("__name__", "")).partition(".")[0]
-        if top and top not in sys.stdlib_module_names and top not in _INTERNAL \
-                and top not in found:
-            found.append(top)
+        module = str(frame.f_globals.get("__name__", ""))
+        top = module.partition(".")[0]
+        name = module if top in sys.stdlib_module_names else top
+        if top in _RUNNER:
+            break
+        if top and top not in _PLUMBING and name not in found:
+            found.append(name)
         frame = frame.f_back  # type: ignore[assignment]
-    return " ← ".join(found) or "the standard library"
+    return " ← ".join(found) or "unknown code"
 
 
 def _port(value: object) -> int | None:
