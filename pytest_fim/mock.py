@@ -360,31 +360,21 @@ class FIMMock:
     def _answer(self, request: WireRequest, module: Any) -> Any:
         __tracebackhide__ = True  # not the user's code; its locals hold headers
         url = _shown_url(request.url)
-        parts = urlsplit(request.url)
+        parts = urlsplit(url)
         vertex = _VERTEX_PATH.fullmatch(parts.path)
-        if vertex is None and not self._is_fim_path(parts.hostname, parts.path, url):
+        # .hostname parses the netloc: only worth it where a Mistral host may be.
+        host = parts.hostname if "mistral.ai" in parts.netloc.lower() else None
+        if vertex is None and not self._is_fim_path(host, parts.path, url):
             return None
         headers = redact(request.headers)
-        body, not_json = _parse_body(request.body, _content_type(request.headers))
-        if vertex is not None:
-            if not (isinstance(body, dict) and "prompt" in body):
-                return None  # a chat request to the same model URL: not ours
-            body = {**body, "model": vertex["model"]}  # Vertex serves the URL's model
-        wants_stream = (isinstance(body, dict) and body.get("stream") is True) \
-            or (vertex is not None and vertex["method"] == "streamRawPredict")
-        if not_json is not None:
-            problems = [Problem("", not_json)]
-            self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
-            return _json_response(module, 422, _json_error_body(request.body))
-        try:
-            parsed = FIMCompletionRequest.model_validate(body)
-        except ValidationError as exc:
-            # What the live API does: a 422, no answer consumed.
-            problems = [Problem(*_request_problem(error))
-                        for error in exc.errors(include_url=False)]
-            self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
-            return _json_response(module, 422, _validation_body(exc))
-        parsed._method, parsed._url = request.method, url
+        parsed = self._parse(request, vertex, headers, url)
+        if parsed is None:
+            return None
+        if not isinstance(parsed, FIMCompletionRequest):
+            return _json_response(module, *parsed)
+        wants_stream = parsed.stream or (vertex is not None
+                                         and vertex["method"] == "streamRawPredict")
+        parsed.sent_to(request.method, url)
         self.requests.append(parsed)
         self.headers.append(headers)
         if not self._queue:
@@ -396,6 +386,34 @@ class FIMMock:
             produced = reply.callback(parsed)
             reply = produced if isinstance(produced, Reply) else Reply.response_of(produced)
         return self._send(reply, parsed, wants_stream, module)
+
+    def _parse(self, request: WireRequest, vertex: re.Match[str] | None,
+               headers: dict[str, str], url: str
+               ) -> FIMCompletionRequest | tuple[int, dict[str, Any]] | None:
+        """The valid request; or the 422 status and body it gets, recorded as rejected;
+        or None for a Vertex AI request that is not a FIM one."""
+        if vertex is None:
+            try:  # the common case, parsed and checked in one step
+                return FIMCompletionRequest.model_validate_json(request.body)
+            except ValidationError:
+                pass  # parsed again below, to keep what was sent and say what is wrong
+        body, not_json = _parse_body(request.body, request.headers)
+        if vertex is not None:
+            if not (isinstance(body, dict) and "prompt" in body):
+                return None  # a chat request to the same model URL: not ours
+            body = {**body, "model": vertex["model"]}  # Vertex serves the URL's model
+        if not_json is not None:
+            problems = [Problem("", not_json)]
+            self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
+            return 422, _json_error_body(request.body)
+        try:
+            return FIMCompletionRequest.model_validate(body)
+        except ValidationError as exc:
+            # What the live API does: a 422, no answer consumed.
+            problems = [Problem(*_request_problem(error))
+                        for error in exc.errors(include_url=False)]
+            self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
+            return 422, _validation_body(exc)
 
     def _is_fim_path(self, host: str | None, path: str, url: str) -> bool:
         """True for the FIM endpoint; raises for a FIM path the API does not have."""
@@ -506,15 +524,17 @@ def _content_type(headers: dict[str, str]) -> str:
     return next((value for name, value in headers.items() if name.lower() == "content-type"), "")
 
 
-def _parse_body(raw: bytes, content_type: str) -> tuple[Any, str | None]:
+def _parse_body(raw: bytes, headers: dict[str, str]) -> tuple[Any, str | None]:
     """The JSON body, or the body as sent and what is wrong with it."""
+    if raw.strip():
+        try:
+            return json.loads(raw), None
+        except ValueError:
+            pass
+    content_type = _content_type(headers)
     sent_as = f" (sent as {content_type})" if content_type and "json" not in content_type else ""
     if not raw.strip():
         return None, f"the body is empty{sent_as}: expected a JSON object"
-    try:
-        return json.loads(raw), None
-    except ValueError:
-        pass
     try:
         kept: str | bytes = raw.decode()
         kind = "text"
@@ -580,8 +600,12 @@ def redact(headers: dict[str, str]) -> dict[str, str]:
     >>> redact({"Authorization": "Bearer sk-1", "Accept": "application/json"})
     {'Authorization': 'Bearer ***', 'Accept': 'application/json'}
     """
-    return {name: (REDACTED if name.lower() == "authorization" else "***")
-            if name.lower() in _SECRET_HEADERS else value for name, value in headers.items()}
+    redacted = dict(headers)
+    for name in headers:
+        lowered = name.lower()
+        if lowered in _SECRET_HEADERS:
+            redacted[name] = REDACTED if lowered == "authorization" else "***"
+    return redacted
 
 
 def _request_problem(error: Any) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
     "CHUNK_FINISH_REASONS",
@@ -236,6 +236,10 @@ class CompletionEvent(_Model):
 Probability = Annotated[float, Field(ge=0, le=1)]
 
 
+_SENT_METHOD = "_sent_method"
+_SENT_URL = "_sent_url"
+
+
 class FIMCompletionRequest(BaseModel):
     """The body of ``POST /v1/fim/completions``, with the documented constraints.
 
@@ -260,36 +264,32 @@ class FIMCompletionRequest(BaseModel):
     metadata: dict[str, Any] | None = None
     prompt_cache_key: str | None = None
 
-    # Where the request was sent: set by fim_mock for what it receives, not
-    # part of the body (nor of equality: two requests are equal when their
-    # bodies are).
-    _method: str = PrivateAttr(default="")
-    _url: str = PrivateAttr(default="")
+    # Where the request was sent is kept beside the fields, in __dict__ (set by
+    # fim_mock through sent_to()): not a field, so not in model_dump(), repr or
+    # equality, and cheaper than pydantic's private attributes on every request.
 
     @property
     def method(self) -> str:
         """The HTTP method it was sent with; '' for a request not received by fim_mock."""
-        return self._method
+        return str(self.__dict__.get(_SENT_METHOD, ""))
 
     @property
     def url(self) -> str:
-        """The full URL it was sent to (no ``#fragment``); '' when not received."""
-        return self._url
+        """The full URL it was sent to (no query, no ``#fragment``); '' when not received."""
+        return str(self.__dict__.get(_SENT_URL, ""))
 
     @property
     def path(self) -> str:
         """The URL's path, ``/v1/fim/completions`` on the Mistral API; '' when not received."""
         from urllib.parse import urlsplit
 
-        return urlsplit(self._url).path
+        return urlsplit(self.url).path
 
-    def __eq__(self, other: object) -> bool:
-        """Equal when the bodies are equal, wherever each was sent."""
-        if isinstance(other, FIMCompletionRequest):
-            return dict(self) == dict(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as every pydantic model
+    def sent_to(self, method: str, url: str) -> FIMCompletionRequest:
+        """Record where this request was sent (what fim_mock does); returns it."""
+        self.__dict__[_SENT_METHOD] = method
+        self.__dict__[_SENT_URL] = url
+        return self
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> FIMCompletionRequest:

@@ -30,9 +30,11 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
         setattr_(cls, "_transport_for_url", transport_for_url)
 
 
-def _wire(request: Any, client: str) -> WireRequest:
-    return WireRequest(request.method, strip_fragment(str(request.url)), dict(request.headers),
-                       request.content, client)
+def _wire(request: Any, url: str, client: str) -> WireRequest:
+    # Lower-case names, as httpx shows them (and as fim_mock always recorded them).
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+               for name, value in request.headers.raw}
+    return WireRequest(request.method, strip_fragment(url), headers, request.content, client)
 
 
 def _response(module: Any, answer: WireResponse) -> Any:
@@ -50,9 +52,10 @@ class _Sync:
 
     def handle_request(self, request: Any) -> Any:
         __tracebackhide__ = True  # pytest leaves it out: its locals hold the API key
-        if self.handler.wants(request.method, str(request.url)):
+        url = str(request.url)
+        if self.handler.wants(request.method, url):
             request.read()
-            answer = self.handler.respond(_wire(request, self.client))
+            answer = self.handler.respond(_wire(request, url, self.client))
             if answer is not None:
                 return _response(self.module, answer)
         return self.transport.handle_request(request)
@@ -64,9 +67,10 @@ class _Sync:
 class _Async(_Sync):
     async def handle_async_request(self, request: Any) -> Any:
         __tracebackhide__ = True
-        if self.handler.wants(request.method, str(request.url)):
+        url = str(request.url)
+        if self.handler.wants(request.method, url):
             await request.aread()
-            answer = self.handler.respond(_wire(request, self.client))
+            answer = self.handler.respond(_wire(request, url, self.client))
             if answer is not None:
                 return _response(self.module, answer)
         return await self.transport.handle_async_request(request)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import io
-from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,19 +22,26 @@ _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"
             503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
-@dataclass(frozen=True)
 class WireRequest:
     """One request as it would go on the wire: method, full URL, headers, body bytes.
 
     ``client`` names the library that sent it (``httpx``, ``urllib3``, ...).
     """
 
-    method: str
-    url: str
-    # Out of the repr: headers carry the API key, and a repr lands in tracebacks.
-    headers: dict[str, str] = field(repr=False)
-    body: bytes = field(repr=False)
-    client: str = ""
+    # A plain class with slots: one is made for every request a client sends.
+    __slots__ = ("body", "client", "headers", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes,
+                 client: str = "") -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.client = client
+
+    def __repr__(self) -> str:
+        # No headers (they carry the API key) and no body: a repr lands in tracebacks.
+        return f"WireRequest({self.method!r}, {self.url!r}, client={self.client!r})"
 
     @property
     def path(self) -> str:
@@ -43,13 +49,19 @@ class WireRequest:
         return urlsplit(self.url).path
 
 
-@dataclass(frozen=True)
 class WireResponse:
     """One answer: status, headers (``content-type`` among them) and the whole body."""
 
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    content: bytes = b""
+    __slots__ = ("content", "headers", "status")
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None,
+                 content: bytes = b"") -> None:
+        self.status = status
+        self.headers = headers if headers is not None else {}
+        self.content = content
+
+    def __repr__(self) -> str:
+        return f"WireResponse({self.status}, {len(self.content)} bytes)"
 
     @property
     def reason(self) -> str:
