@@ -31,6 +31,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("diff_speed.py", False),
     ("stream_speed.py", False),
     ("mock_speed.py", False),
+    ("clients_speed.py", False),
     ("quality_detection.py", True),
     ("quality_speed.py", True),
     ("cli_speed.py", False),

@@ -1,14 +1,16 @@
-"""fim_mock: the FIM endpoint stood in for at the HTTP transport.
+"""fim_mock: the FIM endpoint stood in for, whatever HTTP client calls it.
 
-:class:`FIMMock` patches the transports of ``httpx`` and ``httpx2`` (the
-Mistral SDK 1.x/2.x sends through the first, 3.x through the second), so any
-client, including a ``mistralai.Mistral`` created anywhere in the code under
-test, has its ``POST .../v1/fim/completions`` answered from a queue. Every
-other request goes to the real transport untouched.
+:class:`FIMMock` is the handler behind :mod:`pytest_fim._clients`, which puts
+it in front of every request sent with httpx or httpx2 (any transport: the
+Mistral SDK 1.x/2.x sends through the first, 3.x through the second;
+LiteLLM's aiohttp-backed one too), urllib3 (so ``requests``),
+``urllib.request`` and aiohttp. Its ``POST .../v1/fim/completions`` (and the
+Vertex AI form, ``...:rawPredict`` / ``...:streamRawPredict`` with a FIM
+body) is answered from a queue; every other request goes on untouched,
+except that nothing may reach a Mistral host while the mock is on.
 
-The module never imports httpx or httpx2 itself until :meth:`FIMMock.install`
-finds them installed, and it never imports pytest: the fixture in
-:mod:`pytest_fim.plugin` adapts it to pytest.
+The module never imports an HTTP library, and it never imports pytest: the
+fixture in :mod:`pytest_fim.plugin` adapts it to pytest.
 
 Retries, as the Mistral SDK does them (1.x and 3.x alike): with no
 ``retry_config`` (the default) it retries nothing, so a queued 429 or 500
@@ -24,16 +26,18 @@ a test never loops.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from pytest_fim._clients import WireRequest, WireResponse, install, is_mistral_host
+from pytest_fim._clients._wire import strip_fragment
 from pytest_fim.factory import estimate_tokens, make_fim_response
 from pytest_fim.inputs import to_data
 from pytest_fim.models import FIMCompletionRequest
@@ -42,8 +46,13 @@ from pytest_fim.validate import from_pydantic
 
 __all__ = ["FIMMock", "RejectedRequest", "Reply"]
 
-#: The path the mock answers, on any host and under any base path.
+#: The path the mock answers: exactly this on a Mistral host, under any base path elsewhere.
 FIM_PATH = "/v1/fim/completions"
+#: Mistral models on Google Cloud Vertex AI: the FIM body sent to the model's URL.
+_VERTEX_PATH = re.compile(r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/mistralai/"
+                          r"models/(?P<model>[^/:]+):(?P<method>rawPredict|streamRawPredict)")
+#: The clients fim_mock answers, as a message names them.
+CLIENTS_ANSWERED = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 #: What a recorded ``Authorization`` header reads.
 REDACTED = "Bearer ***"
 _SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie",
@@ -183,11 +192,17 @@ def api_error_body(status_code: int, message: str | None = None) -> dict[str, An
 
 @dataclass(frozen=True)
 class RejectedRequest:
-    """A request the mock answered with 422: its body, redacted headers, and why."""
+    """A request the mock answered with 422: its body, redacted headers, and why.
+
+    ``body`` is the parsed JSON, or the text (bytes when it is not UTF-8) as
+    it was sent when it is not JSON; ``method`` and ``url`` say where it went.
+    """
 
     body: Any
     headers: dict[str, str]
     problems: list[Problem]
+    method: str = ""
+    url: str = ""
 
 
 # ---------------------------------------------------------------- the mock
@@ -295,39 +310,13 @@ class FIMMock:
     # ---------------------------------------------------------------- patching
 
     def install(self, setattr_: SetAttr) -> None:
-        """Patch every installed httpx/httpx2 transport with ``setattr_``
-        (pytest's ``monkeypatch.setattr``, which undoes it at teardown)."""
-        for name in ("httpx2", "httpx"):
-            # Only what is installed: the plugin must work with either or both.
-            if importlib.util.find_spec(name) is None:
-                continue
-            module = importlib.import_module(name)
-            self._patch_sync(module.HTTPTransport, setattr_, module)
-            self._patch_async(module.AsyncHTTPTransport, setattr_, module)
-            self.patched.append(name)
+        """Answer FIM requests of every HTTP client, and guard the Mistral hosts.
 
-    def _patch_sync(self, transport: Any, setattr_: SetAttr, module: Any) -> None:
-        original = transport.handle_request
-        mock = self
-
-        def handle_request(self: Any, request: Any) -> Any:
-            if mock.is_fim(request):
-                return mock.answer(request, module)
-            return original(self, request)
-
-        setattr_(transport, "handle_request", handle_request)
-
-    def _patch_async(self, transport: Any, setattr_: SetAttr, module: Any) -> None:
-        original = transport.handle_async_request
-        mock = self
-
-        async def handle_async_request(self: Any, request: Any) -> Any:
-            if mock.is_fim(request):
-                await request.aread()  # answer() reads the body synchronously
-                return mock.answer(request, module)
-            return await original(self, request)
-
-        setattr_(transport, "handle_async_request", handle_async_request)
+        Patches with ``setattr_`` (pytest's ``monkeypatch.setattr``, which
+        undoes it at teardown) the clients already imported, and the others
+        as the code under test imports them; ``patched`` names them.
+        """
+        install(self, setattr_, self._blocked, self.patched)
 
     @staticmethod
     def is_fim(request: Any) -> bool:
@@ -335,31 +324,61 @@ class FIMMock:
         return bool(request.method == "POST"
                     and request.url.path.rstrip("/").endswith(FIM_PATH))
 
+    def wants(self, method: str, url: str) -> bool:
+        """True for a request :meth:`respond` may answer: a ``POST`` to a FIM-like path."""
+        if method != "POST":
+            return False
+        path = url.partition("?")[0].partition("#")[0].rstrip("/")
+        return path.endswith(("/fim/completions", ":rawPredict", ":streamRawPredict"))
+
     # ---------------------------------------------------------------- answering
 
     def answer(self, request: _Request, module: Any) -> Any:
-        """Answer one intercepted FIM request with a ``module.Response``.
+        """Answer one ``httpx``/``httpx2`` FIM request with a ``module.Response``.
 
-        Raises :class:`FIMAssertionError` when nothing is queued.
+        Raises :class:`FIMAssertionError` when nothing is queued, and
+        ``ValueError`` for a request that is not a FIM request.
         """
-        headers = redact(dict(request.headers))
-        try:
-            body = json.loads(request.read() or b"null")
-        except ValueError:
-            body = None
-        wants_stream = isinstance(body, dict) and body.get("stream") is True
-        try:
-            parsed = FIMCompletionRequest.model_validate(body)
-        except ValidationError as exc:
-            # What the live API does: a 422, no answer consumed.
-            problems = [Problem(*_request_problem(error))
-                        for error in exc.errors(include_url=False)]
-            self.rejected.append(RejectedRequest(body, headers, problems))
-            return _json_response(module, 422, _validation_body(exc))
+        __tracebackhide__ = True  # not the user's code; its locals hold headers
+        wire = WireRequest(request.method, strip_fragment(str(request.url)),
+                           dict(request.headers), request.read(), module.__name__)
+        response = self._answer(wire, module)
+        if response is None:
+            raise ValueError(f"not a FIM request: {request.method} {wire.url}")
+        return response
+
+    def respond(self, request: WireRequest) -> WireResponse | None:
+        """Answer ``request`` if it is a FIM request, else None (it goes on its way).
+
+        Raises :class:`FIMAssertionError` when nothing is queued, and for a
+        FIM path the API would answer 404 on.
+        """
+        __tracebackhide__ = True  # not the user's code; its locals hold headers
+        response: WireResponse | None = self._answer(request, _Wire)
+        return response
+
+    def _answer(self, request: WireRequest, module: Any) -> Any:
+        __tracebackhide__ = True  # not the user's code; its locals hold headers
+        url = _shown_url(request.url)
+        parts = urlsplit(url)
+        vertex = _VERTEX_PATH.fullmatch(parts.path)
+        # .hostname parses the netloc: only worth it where a Mistral host may be.
+        host = parts.hostname if "mistral.ai" in parts.netloc.lower() else None
+        if vertex is None and not self._is_fim_path(host, parts.path, url):
+            return None
+        headers = redact(request.headers)
+        parsed = self._parse(request, vertex, headers, url)
+        if parsed is None:
+            return None
+        if not isinstance(parsed, FIMCompletionRequest):
+            return _json_response(module, *parsed)
+        wants_stream = parsed.stream or (vertex is not None
+                                         and vertex["method"] == "streamRawPredict")
+        parsed.sent_to(request.method, url)
         self.requests.append(parsed)
         self.headers.append(headers)
         if not self._queue:
-            error = FIMAssertionError(_nothing_queued(request, parsed))
+            error = FIMAssertionError(_nothing_queued(request.method, url, parsed))
             self._unanswered.append(error)
             raise error
         reply = self._queue.popleft()
@@ -367,6 +386,56 @@ class FIMMock:
             produced = reply.callback(parsed)
             reply = produced if isinstance(produced, Reply) else Reply.response_of(produced)
         return self._send(reply, parsed, wants_stream, module)
+
+    def _parse(self, request: WireRequest, vertex: re.Match[str] | None,
+               headers: dict[str, str], url: str
+               ) -> FIMCompletionRequest | tuple[int, dict[str, Any]] | None:
+        """The valid request; or the 422 status and body it gets, recorded as rejected;
+        or None for a Vertex AI request that is not a FIM one."""
+        if vertex is None:
+            try:  # the common case, parsed and checked in one step
+                return FIMCompletionRequest.model_validate_json(request.body)
+            except ValidationError:
+                pass  # parsed again below, to keep what was sent and say what is wrong
+        body, not_json = _parse_body(request.body, request.headers)
+        if vertex is not None:
+            if not (isinstance(body, dict) and "prompt" in body):
+                return None  # a chat request to the same model URL: not ours
+            body = {**body, "model": vertex["model"]}  # Vertex serves the URL's model
+        if not_json is not None:
+            problems = [Problem("", not_json)]
+            self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
+            return 422, _json_error_body(request.body)
+        try:
+            return FIMCompletionRequest.model_validate(body)
+        except ValidationError as exc:
+            # What the live API does: a 422, no answer consumed.
+            problems = [Problem(*_request_problem(error))
+                        for error in exc.errors(include_url=False)]
+            self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
+            return 422, _validation_body(exc)
+
+    def _is_fim_path(self, host: str | None, path: str, url: str) -> bool:
+        """True for the FIM endpoint; raises for a FIM path the API does not have."""
+        if is_mistral_host(host):
+            if path == FIM_PATH:
+                return True
+            if path.rstrip("/").endswith("/fim/completions"):
+                error = FIMAssertionError(_not_found(url, path))
+                self._unanswered.append(error)
+                raise error
+            return False
+        return path.rstrip("/").endswith(FIM_PATH)
+
+    def _blocked(self, host: str, port: int | None, library: str) -> BaseException:
+        """The failure for a connection to a Mistral host that nothing answered."""
+        message = _connection_blocked(host, port, library)
+        for seen in self._unanswered:  # a client that retries is told once
+            if str(seen) == message:
+                return seen
+        error = FIMAssertionError(message)
+        self._unanswered.append(error)
+        return error
 
     def _send(self, reply: Reply, request: FIMCompletionRequest, wants_stream: bool,
               module: Any) -> Any:
@@ -419,13 +488,89 @@ class FIMMock:
 # ---------------------------------------------------------------- wording
 
 
-def _nothing_queued(request: _Request, parsed: FIMCompletionRequest) -> str:
+def _nothing_queued(method: str, url: str, parsed: FIMCompletionRequest) -> str:
     # Summary first: pytest shows the first line in its short test summary.
     return (f"fim_mock: nothing queued to answer FIM request model={parsed.model!r} "
             f"prompt={shorten(parsed.prompt, 60)}\n"
-            f"POST {request.url.copy_with(query=None)}\n"
+            f"{method} {url}\n"
             f"queue an answer before the call: fim_mock.add_response(content=...), "
             f"add_stream(...), add_error(status_code) or add_callback(function)")
+
+
+def _not_found(url: str, path: str) -> str:
+    hint = ""
+    if path.startswith("/v1/v1/"):
+        base = url[:url.index(path)]
+        hint = (f"\na server_url that ends in /v1 doubles it: the SDK adds /v1 itself, "
+                f"so give server_url={base!r}")
+    return (f"fim_mock: the API answers 404 Not Found on path {path}: the FIM endpoint is "
+            f"{FIM_PATH}\nPOST {url}{hint}")
+
+
+def _connection_blocked(host: str, port: int | None, library: str) -> str:
+    where = host if port is None else f"{host}:{port}"
+    return (f"fim_mock: stopped a connection to {where} by {library}\n"
+            f"while fim_mock is active nothing reaches a Mistral host: it answers POST "
+            f"{FIM_PATH} sent with {CLIENTS_ANSWERED}, and stops everything else\n"
+            f"send FIM requests with one of those clients; mock other endpoints with respx, "
+            f"pytest-httpx, responses or aioresponses")
+
+
+def _shown_url(url: str) -> str:
+    """The URL as recorded and shown: no query (it may hold a key), no fragment."""
+    return url.partition("?")[0].partition("#")[0]
+
+
+def _content_type(headers: dict[str, str]) -> str:
+    return next((value for name, value in headers.items() if name.lower() == "content-type"), "")
+
+
+def _parse_body(raw: bytes, headers: dict[str, str]) -> tuple[Any, str | None]:
+    """The JSON body, or the body as sent and what is wrong with it."""
+    if raw.strip():
+        try:
+            return json.loads(raw), None
+        except ValueError:
+            pass
+    content_type = _content_type(headers)
+    sent_as = f" (sent as {content_type})" if content_type and "json" not in content_type else ""
+    if not raw.strip():
+        return None, f"the body is empty{sent_as}: expected a JSON object"
+    try:
+        kept: str | bytes = raw.decode()
+        kind = "text"
+    except UnicodeDecodeError:
+        kept, kind = raw, "bytes"
+    return kept, (f"the body is not JSON{sent_as}: expected a JSON object, "
+                  f"got {kind} {shorten(kept, 60)}")
+
+
+def _json_error_body(raw: bytes) -> dict[str, Any]:
+    # FastAPI's answer to a body it cannot decode, in the API's envelope.
+    detail: dict[str, Any]
+    if not raw.strip():
+        detail = {"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}
+    else:
+        try:
+            json.loads(raw)
+            reason = "Expecting value"
+        except ValueError as exc:
+            reason = getattr(exc, "msg", str(exc))
+        detail = {"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error",
+                  "input": {}, "ctx": {"error": reason}}
+    body = api_error_body(422)
+    body["message"] = {"detail": [detail]}
+    return body
+
+
+class _Wire:
+    """Builds answers as :class:`WireResponse`, the way ``httpx.Response`` is built."""
+
+    @staticmethod
+    def Response(status: int, *, headers: dict[str, str], content: bytes
+                 ) -> WireResponse:
+        """One answer for the client adapters to turn into their own response."""
+        return WireResponse(status, headers, content)
 
 
 def _never_requested(replies: list[Reply]) -> str:
@@ -456,8 +601,12 @@ def redact(headers: dict[str, str]) -> dict[str, str]:
     >>> redact({"Authorization": "Bearer sk-1", "Accept": "application/json"})
     {'Authorization': 'Bearer ***', 'Accept': 'application/json'}
     """
-    return {name: (REDACTED if name.lower() == "authorization" else "***")
-            if name.lower() in _SECRET_HEADERS else value for name, value in headers.items()}
+    redacted = dict(headers)
+    for name in headers:
+        lowered = name.lower()
+        if lowered in _SECRET_HEADERS:
+            redacted[name] = REDACTED if lowered == "authorization" else "***"
+    return redacted
 
 
 def _request_problem(error: Any) -> tuple[str, str]:

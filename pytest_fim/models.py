@@ -236,6 +236,10 @@ class CompletionEvent(_Model):
 Probability = Annotated[float, Field(ge=0, le=1)]
 
 
+_SENT_METHOD = "_sent_method"
+_SENT_URL = "_sent_url"
+
+
 class FIMCompletionRequest(BaseModel):
     """The body of ``POST /v1/fim/completions``, with the documented constraints.
 
@@ -259,6 +263,33 @@ class FIMCompletionRequest(BaseModel):
     random_seed: Annotated[int, Field(ge=0)] | None = None
     metadata: dict[str, Any] | None = None
     prompt_cache_key: str | None = None
+
+    # Where the request was sent is kept beside the fields, in __dict__ (set by
+    # fim_mock through sent_to()): not a field, so not in model_dump(), repr or
+    # equality, and cheaper than pydantic's private attributes on every request.
+
+    @property
+    def method(self) -> str:
+        """The HTTP method it was sent with; '' for a request not received by fim_mock."""
+        return str(self.__dict__.get(_SENT_METHOD, ""))
+
+    @property
+    def url(self) -> str:
+        """The full URL it was sent to (no query, no ``#fragment``); '' when not received."""
+        return str(self.__dict__.get(_SENT_URL, ""))
+
+    @property
+    def path(self) -> str:
+        """The URL's path, ``/v1/fim/completions`` on the Mistral API; '' when not received."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).path
+
+    def sent_to(self, method: str, url: str) -> FIMCompletionRequest:
+        """Record where this request was sent (what fim_mock does); returns it."""
+        self.__dict__[_SENT_METHOD] = method
+        self.__dict__[_SENT_URL] = url
+        return self
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> FIMCompletionRequest:
