@@ -225,7 +225,9 @@ def unified(expected: str, actual: str, limit: int | None = None,
         if limit is not None and len(line) > limit * 2:
             # Cut first: escaping a 10 MB line to show 160 characters of it
             # would take seconds.
-            body = f"{_visible(line[:limit * 2], ends=False)}…(+{len(line) - limit * 2} chars)"
+            cut = limit * 2
+            shown = _visible(line[:cut], ends=not line[cut:].strip(" \t"))
+            body = f"{shown}…(+{len(line) - cut} chars)"
         else:
             body = _visible(line)
         out.append(f"{sign}{body}")
@@ -283,7 +285,7 @@ def _visible(line: str, *, ends: bool = True) -> str:
     characters (ANSI escapes included), bidi controls, line and paragraph
     separators and spaces that look like a space or like nothing (no-break,
     zero-width) become their escapes. ``ends=False`` says ``line`` is cut
-    short, so spaces at its end are not trailing.
+    short before more than spaces, so spaces at its end are not trailing.
     """
     stripped = line.rstrip(" \t") if ends else line
     trailing = line[len(stripped):].replace(" ", "·").replace("\t", "→")

@@ -60,6 +60,12 @@ def test_unified_shows_what_a_terminal_would_hide() -> None:
         == "c: changed (-expected +actual; whitespace differs only):"
 
 
+def test_a_long_line_is_cut_before_it_is_escaped() -> None:
+    assert unified("a\n", "x\x1b" * 200 + "\n", 80)[-1] == "+" + "x\\x1b" * 80 + "…(+240 chars)"
+    assert unified("a\n", "b  " * 100 + "\n", 80)[-1] == "+" + "b  " * 53 + "b…(+140 chars)"
+    assert unified("a\n", "b" + " " * 300 + "\n", 80)[-1] == "+b" + "·" * 159 + "…(+141 chars)"
+
+
 def test_render_respects_verbosity() -> None:
     many = [Difference(("k", i), "changed", "a" * 200, i) for i in range(12)]
     short = render_differences(many)
