@@ -221,9 +221,15 @@ def unified(expected: str, actual: str, limit: int | None = None,
         if sign in "@\\":
             out.append(text)
             continue
-        body = _visible(text[:-1] if text.endswith("\n") else text)
-        if limit is not None and len(body) > limit * 2:
-            body = f"{body[:limit * 2]}…(+{len(body) - limit * 2} chars)"
+        line = text[:-1] if text.endswith("\n") else text
+        if limit is not None and len(line) > limit * 2:
+            # Cut first: escaping a 10 MB line to show 160 characters of it
+            # would take seconds.
+            cut = limit * 2
+            shown = _visible(line[:cut], ends=not line[cut:].strip(" \t"))
+            body = f"{shown}…(+{len(line) - cut} chars)"
+        else:
+            body = _visible(line)
         out.append(f"{sign}{body}")
     return out
 
@@ -272,16 +278,19 @@ def _span(start: int, stop: int) -> str:
     return f"{start + 1 if length else start},{length}"
 
 
-def _visible(line: str) -> str:
+def _visible(line: str, *, ends: bool = True) -> str:
     """``line`` as a diff shows it: nothing a terminal would hide, move or reorder.
 
     Trailing spaces become ``·``, tabs ``→``, a carriage return ``␍``; control
     characters (ANSI escapes included), bidi controls, line and paragraph
     separators and spaces that look like a space or like nothing (no-break,
-    zero-width) become their escapes.
+    zero-width) become their escapes. ``ends=False`` says ``line`` is cut
+    short before more than spaces, so spaces at its end are not trailing.
     """
-    stripped = line.rstrip(" \t")
+    stripped = line.rstrip(" \t") if ends else line
     trailing = line[len(stripped):].replace(" ", "·").replace("\t", "→")
+    if stripped.isprintable():  # the usual line: nothing to escape, no per-character walk
+        return stripped + trailing
     return "".join(_CHAR_SHOWN.get(char) or _shown(char) for char in stripped) + trailing
 
 

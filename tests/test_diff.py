@@ -60,6 +60,12 @@ def test_unified_shows_what_a_terminal_would_hide() -> None:
         == "c: changed (-expected +actual; whitespace differs only):"
 
 
+def test_a_long_line_is_cut_before_it_is_escaped() -> None:
+    assert unified("a\n", "x\x1b" * 200 + "\n", 80)[-1] == "+" + "x\\x1b" * 80 + "…(+240 chars)"
+    assert unified("a\n", "b  " * 100 + "\n", 80)[-1] == "+" + "b  " * 53 + "b…(+140 chars)"
+    assert unified("a\n", "b" + " " * 300 + "\n", 80)[-1] == "+b" + "·" * 159 + "…(+141 chars)"
+
+
 def test_render_respects_verbosity() -> None:
     many = [Difference(("k", i), "changed", "a" * 200, i) for i in range(12)]
     short = render_differences(many)
@@ -399,3 +405,38 @@ def test_two_classes_of_one_qualified_name_are_said_to_be_two() -> None:
         "equal data, different types: two classes both named "
         "pytest_fim.models.FIMCompletionResponse (its module was imported twice, or the "
         "class defined twice)")
+
+
+def test_line_diffs_are_true_whatever_path_computes_them(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pytest_fim import _textdiff
+
+    lines = st.lists(st.sampled_from(["a\n", "b\n", "c\r\n", "d\r", "e", "\n"]), max_size=25)
+
+    @settings(max_examples=400, deadline=None)
+    @given(lines, lines, st.sampled_from([0, 4, 100_000]), st.integers(0, 12))
+    def check(before: list[str], after: list[str], area: int, shown: int) -> None:
+        monkeypatch.setattr(_textdiff, "DIFFLIB_AREA", area)  # 0: anchors and gaps only
+        rebuilt: list[str] = []
+        i = j = 0
+        for tag, i1, i2, j1, j2 in _textdiff.opcodes(before, after):
+            assert (i1, j1) == (i, j)
+            i, j = i2, j2
+            if tag == "equal":
+                assert before[i1:i2] == after[j1:j2]
+            rebuilt.extend(after[j1:j2])
+        assert (i, j) == (len(before), len(after)) and rebuilt == after
+        expected, actual = "".join(before), "".join(after)
+        whole = unified(expected, actual)
+        cut = unified(expected, actual, max_lines=shown)
+        if len(whole) - 2 <= shown:
+            assert cut == whole
+        else:
+            assert cut[:-1] == whole[:shown + 2]
+            assert cut[-1] == f"… {len(whole) - 2 - shown:,} more diff line" \
+                f"{'s' if len(whole) - 2 - shown != 1 else ''} not shown; -vv shows all"
+
+    check()
