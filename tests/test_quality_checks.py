@@ -390,6 +390,8 @@ def test_entries_shifted_one_column_past_their_siblings_are_indentation() -> Non
         ("indentation", "the middle's lines are indented 9, one column more than the code "
                         "after the hole")]
     assert checks("        'a': 1,\n        'b': 2,\n", prefix, suffix) == []
+    # lines of a docstring are text: their columns are the writer's
+    assert checks("     text\n     more\n", 'def f():\n    """\n', '    """\n    return 1\n') == []
 
 
 @pytest.mark.parametrize(("prefix", "middle", "suffix"), [

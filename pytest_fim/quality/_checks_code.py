@@ -195,13 +195,14 @@ def _one_column_off(fill: Fill) -> list[FillProblem]:
         return [fill.problem("indentation", f"the first line is indented {width}, one column "
                                             f"more than the code around the hole",
                              join.start)]
-    # A run of lines that all sit one column deeper than the next line of the
-    # suffix, a line of the same kind (not a closer): entries of a list or
-    # dict shifted together, where no parser minds it.
+    # A run of code lines that all sit one column deeper than the next line
+    # of the suffix, a line of the same kind (not a closer): entries of a
+    # list or dict shifted together, where no parser minds it.
     code = [line for line in join.middle.split("\n") if line.strip()]
     if width % 2 and following is not None and indent_of(following) == width - 1 \
             and not _CLOSING_LINE.match(following) \
-            and all(indent_of(line) == width for line in code):
+            and all(indent_of(line) == width for line in code) \
+            and join.is_code(join.start + width - 1):  # not inside a docstring
         return [fill.problem("indentation", f"the middle's lines are indented {width}, one "
                                             f"column more than the code after the hole",
                              join.start)]
