@@ -6,7 +6,7 @@ accepts every correct fill, then corrupts each fill in each failure mode and
 reports how often the checks catch it (the bar: 0 false positives, at least
 98% detection in every mode). ``quality_speed.py`` times the checks.
 
-Run: ``python bench/quality_detection.py ../shared/data``.
+Run: ``python bench/quality_detection.py DATA_DIR`` (or set ``PYTEST_FIM_DATA``).
 Exit status 1 if a false positive is found or a mode is below 98%.
 """
 
@@ -20,6 +20,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _data import add_data_argument, data_folder
 
 SETS = ("HumanEval-SingleLineInfilling.jsonl.gz", "HumanEval-MultiLineInfilling.jsonl.gz")
 TOKENS = ("<|endoftext|>", "[SUFFIX]", "<|fim_middle|>", "<｜fim▁hole｜>", "</s>", "<PRE>",
@@ -153,8 +156,9 @@ def row(figure: str, measured: str, target: str, passed: bool) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("data", type=Path, help="folder with the HumanEval infilling sets")
+    add_data_argument(parser)
     args = parser.parse_args()
+    args.data = data_folder(parser, args.data)
     from pytest_fim.quality import fill_problems
 
     ok = True

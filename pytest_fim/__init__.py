@@ -164,12 +164,19 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
 
 
 def __getattr__(name: str) -> Any:
+    """Resolve a public name from the module that defines it, as loaded now.
+
+    Nothing is cached here: pytester's in-process runs drop the modules first
+    imported inside them from ``sys.modules``, and a name kept from such a run
+    would be a second copy of a class (a ``FIMAssertionError`` that
+    ``pytest.raises`` does not catch, models of "different types"). Looking
+    the module up in ``sys.modules`` each time costs a few microseconds
+    (``import_module`` also waits for a module another thread is importing).
+    """
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pytest_fim' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+    return getattr(import_module(module), name)
 
 
 def __dir__() -> list[str]:

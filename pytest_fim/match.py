@@ -110,7 +110,7 @@ def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = D
     Raises what :func:`assert_fim_response_matches` raises for bad arguments.
     """
     options = _options(ignore, exact, ignore_order)
-    actual_data = actual if type(actual) is dict else to_data(actual)
+    actual_data = to_data(actual)  # a dict too: it may hold models
     expected_data = expected if type(expected) is dict else \
         to_data(expected, what="expected response")
     if type(expected_data) is not dict:

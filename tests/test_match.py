@@ -279,3 +279,20 @@ def test_a_model_inside_a_partial_shape_is_compared_as_its_data() -> None:
     wrong = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=17)
     assert "usage.completion_tokens: changed: expected 1, got " in fim_diff(actual,
                                                                             {"usage": wrong})
+
+
+def test_models_on_the_actual_side_are_compared_as_their_data() -> None:
+    from _support import sdk_models
+
+    expected = response()
+    sdk = sdk_models().FIMCompletionResponse.model_validate(expected)
+    raw = dict(sdk)  # what llama-index keeps as .raw
+    assert_fim_response_matches(raw, expected)
+    assert_fim_response_matches(raw, raw)
+    assert fim_diff(dict(make_fim_response(CODE, seed=1)), expected) == ""
+    changed = copy.deepcopy(expected)
+    changed["choices"][0]["message"]["content"] = CODE.replace("total", "sum_")
+    with pytest.raises(FIMAssertionError) as info:
+        assert_fim_response_matches(raw, changed)
+    assert [p.path for p in info.value.problems] == ["choices[0].message.content"]
+    assert "type changed" not in str(info.value)

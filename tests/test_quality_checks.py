@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -247,14 +246,13 @@ def test_skip_names_are_checked() -> None:
 # ---------------------------------------------------------------- size and odd input
 
 
-def test_huge_middles_fail_fast_with_a_short_message() -> None:
-    started = time.perf_counter()
+def test_huge_middles_give_a_short_message() -> None:
+    # How the time grows with the middle's size is measured in bench/fill_scaling.py.
     for middle in ("        x = '" + "ab" * 500_000 + "'\n",
                    "".join(f"        total += {number}\n" for number in range(20_000)),
                    "        total += x\n" * 50_000):
         found = fill_problems(PREFIX, middle, SUFFIX)
         assert all(len(str(problem)) < 5_000 for problem in found)
-    assert time.perf_counter() - started < 30  # quadratic scans took minutes
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -211,10 +211,9 @@ def _python_unit(fill: Fill) -> list[FillProblem]:
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt):
             (inside if first <= node.lineno <= last else outside).append(node)
-    lines = join.text.split("\n")
 
     def starts_its_line(node: ast.stmt) -> bool:
-        return not lines[node.lineno - 1][:node.col_offset].strip()
+        return not join.line_text(node.lineno)[:node.col_offset].strip()
 
     inside = [node for node in inside if starts_its_line(node)]
     unit = 0
