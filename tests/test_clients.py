@@ -18,6 +18,10 @@ import pytest
 
 # LiteLLM downloads its model cost map on import unless told to use its own copy.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Imported out here, not first inside a pytester run: the package keeps what its
+# lazy exports resolve, so the modules behind them must outlive every run.
+for _module in ("pytest_fim.mock", "pytest_fim.stream"):
+    importlib.import_module(_module)
 
 HEADER = """
 import asyncio
