@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_fim._textdiff import Opcode, grouped_opcodes, opcodes, split_lines
-from pytest_fim.paths import Path, format_path
+from pytest_fim.paths import PathParts, format_path
 from pytest_fim.problems import describe, shorten
 
 __all__ = ["MISSING", "Difference", "deep_differences", "render_differences"]
@@ -47,7 +47,7 @@ class Difference:
     ``missing item``, ``unexpected item``.
     """
 
-    path: Path
+    path: PathParts
     kind: str
     expected: Any = MISSING
     actual: Any = MISSING
@@ -72,7 +72,7 @@ _KINDS = {
 }
 
 
-def deep_differences(expected: Any, actual: Any, base: Path = (), *,
+def deep_differences(expected: Any, actual: Any, base: PathParts = (), *,
                      ignore_order: bool = False) -> list[Difference]:
     """DeepDiff ``expected`` against ``actual`` (plain JSON-like data).
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 __all__ = ["ANY_INDEX", "PathPattern", "format_path", "parse_pattern"]
 
 PathPart = str | int
-Path = tuple[PathPart, ...]
+#: A place in a response as its keys and indexes, ``("choices", 0, "message")``
+#: (named apart from :class:`pathlib.Path`, which the package also uses).
+PathParts = tuple[PathPart, ...]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
