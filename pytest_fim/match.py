@@ -24,7 +24,7 @@ from pytest_fim import _settings
 from pytest_fim._pairing import pair_unordered
 from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
 from pytest_fim.inputs import ACCEPTED_KINDS, to_data
-from pytest_fim.paths import IGNORED, IgnoreTree, ignore_tree, parse_pattern
+from pytest_fim.paths import IGNORED, IgnoreTree, ignore_below, ignore_tree, parse_pattern
 from pytest_fim.problems import FIMAssertionError, Problem, describe
 
 __all__ = ["assert_fim_response_matches", "compare", "fim_diff"]
@@ -207,7 +207,7 @@ class _Walker:
             if type(actual) is not dict:
                 return False
             for key, value in expected.items():
-                below = trie.below(key) if trie else None
+                below = ignore_below(trie, key) if trie else None
                 if below is IGNORED:
                     continue
                 if key not in actual:
@@ -227,7 +227,7 @@ class _Walker:
             if self.options.exact:
                 for key, got in actual.items():
                     if key not in expected and got is not None \
-                            and not (trie and trie.below(key) is IGNORED):
+                            and ignore_below(trie, key) is not IGNORED:
                         return False
             return True
         if kind is list:
@@ -237,7 +237,7 @@ class _Walker:
                 missing, unexpected = self._unordered(expected, actual, trie, depth)
                 return not missing and not unexpected
             for index, want in enumerate(expected):
-                below = trie.below(index) if trie else None
+                below = ignore_below(trie, index) if trie else None
                 if below is not IGNORED and not self.equal(want, actual[index], below,
                                                            depth + 1):
                     return False
@@ -277,7 +277,7 @@ class _Walker:
         leaves_expected: dict[str, Any] = {}
         leaves_actual: dict[str, Any] = {}
         for key, value in expected.items():
-            below = trie.below(key) if trie else None
+            below = ignore_below(trie, key)
             if below is IGNORED:
                 continue
             if key not in actual:
@@ -290,7 +290,7 @@ class _Walker:
         if self.options.exact:
             for key, value in actual.items():
                 if key not in expected and value is not None \
-                        and not (trie and trie.below(key) is IGNORED):
+                        and ignore_below(trie, key) is not IGNORED:
                     self.found.append(Difference((*path, key), "unexpected", MISSING, value))
         if leaves_expected:
             # The plain values that differ, in one DeepDiff call.
@@ -309,7 +309,7 @@ class _Walker:
         if len(expected) != len(actual):
             self.found.append(Difference(path, "length differs", len(expected), len(actual)))
         for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
-            below = trie.below(index) if trie else None
+            below = ignore_below(trie, index)
             if below is not IGNORED:
                 self.collect(want, got, (*path, index), below, depth + 1)
         for index in range(len(actual), len(expected)):
@@ -322,7 +322,7 @@ class _Walker:
     def _unordered(self, expected: list[Any], actual: list[Any], trie: IgnoreTree | None,
                    depth: int) -> tuple[list[int], list[int]]:
         """(expected items unmatched, actual items unmatched) when order does not count."""
-        below = trie.below(0) if trie else None  # patterns name items by [*] here
+        below = ignore_below(trie, 0)  # patterns name items by [*] here
         if below is IGNORED:  # the items are left out: any one stands for any other
             return pair_unordered(expected, actual, lambda want, got: True)
         deeper, equal = depth + 1, self.equal

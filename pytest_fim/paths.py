@@ -12,10 +12,10 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeAlias
 
-__all__ = ["ANY_INDEX", "IGNORED", "IgnoreTree", "PathPattern", "format_path", "ignore_tree",
-           "parse_pattern"]
+__all__ = ["ANY_INDEX", "IGNORED", "IgnoreTree", "PathPattern", "format_path", "ignore_below",
+           "ignore_tree", "parse_pattern"]
 
 PathPart = str | int
 #: A place in a response as its keys and indexes, ``("choices", 0, "message")``
@@ -154,25 +154,24 @@ class _Ignored(enum.Enum):
 IGNORED: Final = _Ignored.IGNORED
 
 
-class IgnoreTree(dict[PatternPart, "IgnoreTree | _Ignored"]):
-    """Ignore patterns as a tree, for a walk that leaves places out as it goes.
+#: Ignore patterns as a tree, for a walk that leaves places out as it goes:
+#: each level maps a key, an index or :data:`ANY_INDEX` to the level below it,
+#: or to :data:`IGNORED` where a pattern ends. An empty tree ignores nothing.
+#: A plain ``dict`` (a subclass costs the walk's hot path a third more); build
+#: one with :func:`ignore_tree`, read it with :func:`ignore_below`, and do not
+#: change it (trees are cached and shared).
+IgnoreTree: TypeAlias = dict[PatternPart, "IgnoreTree | _Ignored"]
 
-    Each level maps a key, an index or :data:`ANY_INDEX` to the level below
-    it, or to :data:`IGNORED` where a pattern ends. An empty tree ignores
-    nothing. It is a ``dict`` so that a walk's "anything ignored here?" is a
-    plain truth test; build one with :func:`ignore_tree` and do not change it
-    (trees are cached and shared).
-    """
 
-    __slots__ = ()
-
-    def below(self, part: PathPart) -> IgnoreTree | _Ignored | None:
-        """What the patterns say inside ``part``: :data:`IGNORED` (all of it is
-        left out), the tree of what is ignored deeper, or None (nothing is)."""
-        found = self.get(part)
-        if found is None and type(part) is int:
-            found = self.get(ANY_INDEX)
-        return found
+def ignore_below(tree: IgnoreTree | None, part: PathPart) -> IgnoreTree | _Ignored | None:
+    """What ``tree`` says inside ``part``: :data:`IGNORED` (all of it is left
+    out), the tree of what is ignored deeper, or None (nothing is)."""
+    if not tree:
+        return None
+    found = tree.get(part)
+    if found is None and type(part) is int:
+        found = tree.get(ANY_INDEX)
+    return found
 
 
 @functools.lru_cache(maxsize=256)
@@ -182,7 +181,7 @@ def ignore_tree(patterns: tuple[str, ...]) -> IgnoreTree:
     A pattern inside a place another pattern leaves out adds nothing.
     Raises what :func:`parse_pattern` raises for a pattern that is not one.
     """
-    root = IgnoreTree()
+    root: IgnoreTree = {}
     for text in patterns:
         node = root
         *inner, last = parse_pattern(text).parts
@@ -191,7 +190,7 @@ def ignore_tree(patterns: tuple[str, ...]) -> IgnoreTree:
             if child is IGNORED:
                 break  # a shorter pattern already leaves all of this out
             if child is None:
-                child = node[part] = IgnoreTree()
+                child = node[part] = {}
             node = child
         else:
             node[last] = IGNORED

@@ -41,6 +41,7 @@ from pytest_fim.paths import (
     IgnoreTree,
     PathPattern,
     format_path,
+    ignore_below,
     ignore_tree,
     parse_pattern,
 )
@@ -251,7 +252,7 @@ class _Writer:
             child = (*path, key)
             if matchers and self.matched(child, value):
                 continue
-            below = trie.below(key) if trie else None
+            below = ignore_below(trie, key) if trie else None
             if below is IGNORED:
                 if matchers:
                     self.matched_inside(value, child)
@@ -271,7 +272,7 @@ class _Writer:
             child = (*path, index)
             if matchers and self.matched(child, value):
                 continue
-            below = trie.below(index) if trie else None
+            below = ignore_below(trie, index) if trie else None
             if below is IGNORED:
                 if matchers:
                     self.matched_inside(value, child)

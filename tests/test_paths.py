@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_fim.paths import ANY_INDEX, IGNORED, IgnoreTree, format_path, ignore_tree, parse_pattern
+from pytest_fim.paths import (
+    ANY_INDEX,
+    IGNORED,
+    IgnoreTree,
+    format_path,
+    ignore_below,
+    ignore_tree,
+    parse_pattern,
+)
 
 
 @pytest.mark.parametrize(
@@ -30,13 +38,12 @@ def test_star_matches_any_index_only() -> None:
 
 def _ignored(tree: IgnoreTree, path: tuple[str | int, ...]) -> bool:
     # Walk the tree the way a comparison does, part by part.
-    node: object = tree
+    node: IgnoreTree | None = tree
     for part in path:
-        if not isinstance(node, IgnoreTree):
-            return False
-        node = node.below(part)
-        if node is IGNORED:
+        below = ignore_below(node, part)
+        if below is IGNORED:
             return True
+        node = below
     return False
 
 
@@ -49,7 +56,8 @@ def test_ignore_tree_leaves_out_a_place_and_everything_inside() -> None:
     assert not _ignored(tree, ("model",))
     assert not _ignored(tree, ("choices", 0, "message"))
     assert not _ignored(tree, ("choices", "x", "message", "tool_calls"))
-    assert tree.below("id") is None
+    assert ignore_below(tree, "id") is None
+    assert ignore_below(None, "id") is None
 
 
 def test_ignore_tree_a_shorter_pattern_wins_in_any_order() -> None:
