@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
+from pytest_fim._visible import escape_hidden
+
 __all__ = ["ANY_INDEX", "IGNORED", "IgnoreTree", "PathPattern", "format_path", "ignore_below",
            "ignore_tree", "parse_pattern"]
 
@@ -39,7 +41,8 @@ PatternPart = str | int | _AnyIndex
 def format_path(parts: Iterable[PathPart]) -> str:
     """Format a path as ``choices[0].message.content``; '' for the root.
 
-    Keys that are not identifiers are quoted: ``usage["weird-key"]``.
+    Keys that are not identifiers are quoted: ``usage["weird-key"]``, with
+    characters a terminal would hide or act on (control, bidi) as escapes.
     """
     out: list[str] = []
     for part in parts:
@@ -53,8 +56,10 @@ def format_path(parts: Iterable[PathPart]) -> str:
 
 
 def _quote(key: str) -> str:
+    # Backslashes first, so that the escapes escape_hidden adds stay readable
+    # as escapes: a key holding ESC shows as \x1b, one holding "\x1b" as \\x1b.
     escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    return f'"{escape_hidden(escaped)}"'
 
 
 _TOKEN = re.compile(

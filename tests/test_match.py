@@ -344,3 +344,10 @@ def test_ignore_order_with_every_item_ignored_compares_only_the_count() -> None:
     text = fim_diff({"a": [{"x": 1}]}, {"a": [{"x": 2}, 3]}, ignore=("a[*]",),
                     ignore_order=True)
     assert text.splitlines()[1:] == ["  a: missing item: expected 3"]
+
+
+def test_a_key_holding_control_characters_is_quoted_with_escapes() -> None:
+    text = fim_diff({"a\x1b[2Kb": 1, "r\u202el": 1}, {"a\x1b[2Kb": 2, "r\u202el": 2})
+    assert '["a\\x1b[2Kb"]: changed: expected 2, got 1' in text
+    assert '["r\\u202el"]: changed: expected 2, got 1' in text
+    assert "\x1b" not in text and "\u202e" not in text

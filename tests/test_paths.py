@@ -21,6 +21,12 @@ from pytest_fim.paths import (
         (("choices", 0, "message", "content"), "choices[0].message.content"),
         (("usage", "weird-key"), 'usage["weird-key"]'),
         ((0,), "[0]"),
+        # Nothing a terminal acts on reaches it raw: ANSI escapes, bidi overrides, tabs.
+        (("a\x1b[2Kb",), '["a\\x1b[2Kb"]'),
+        (("usage", "x\u202ey"), 'usage["x\\u202ey"]'),
+        (("t\tab", "nb\xa0sp"), '["t\\tab"]["nb\\xa0sp"]'),
+        # A backslash the key holds stays apart from the escapes.
+        (("back\\x1b",), '["back\\\\x1b"]'),
     ],
 )
 def test_format_path(parts: tuple[str | int, ...], text: str) -> None:
