@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_fim._textdiff import Opcode, grouped_opcodes, opcodes, split_lines
-from pytest_fim.paths import Path, format_path
+from pytest_fim._visible import escape_hidden
+from pytest_fim.paths import PathParts, format_path
 from pytest_fim.problems import describe, shorten
 
 __all__ = ["MISSING", "Difference", "deep_differences", "render_differences"]
@@ -47,7 +48,7 @@ class Difference:
     ``missing item``, ``unexpected item``.
     """
 
-    path: Path
+    path: PathParts
     kind: str
     expected: Any = MISSING
     actual: Any = MISSING
@@ -72,7 +73,7 @@ _KINDS = {
 }
 
 
-def deep_differences(expected: Any, actual: Any, base: Path = (), *,
+def deep_differences(expected: Any, actual: Any, base: PathParts = (), *,
                      ignore_order: bool = False) -> list[Difference]:
     """DeepDiff ``expected`` against ``actual`` (plain JSON-like data).
 
@@ -299,18 +300,8 @@ def _visible(line: str, *, ends: bool = True) -> str:
     """
     stripped = line.rstrip(" \t") if ends else line
     trailing = line[len(stripped):].replace(" ", "·").replace("\t", "→")
-    if stripped.isprintable():  # the usual line: nothing to escape, no per-character walk
-        return stripped + trailing
-    return "".join(_CHAR_SHOWN.get(char) or _shown(char) for char in stripped) + trailing
+    return escape_hidden(stripped, _CHAR_SHOWN) + trailing
 
 
 #: How a diff line shows characters a terminal would hide or act on.
 _CHAR_SHOWN = {"\t": "→", "\r": "␍", " ": " "}
-
-
-def _shown(char: str) -> str:
-    # A no-break or zero-width space looks like a space or nothing at all, and
-    # a control character moves the cursor: print the escape instead.
-    if char.isprintable() and not char.isspace():
-        return char
-    return repr(char)[1:-1]

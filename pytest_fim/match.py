@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_fim import _settings
+from pytest_fim._pairing import pair_unordered
 from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
 from pytest_fim.inputs import ACCEPTED_KINDS, to_data
-from pytest_fim.paths import ANY_INDEX, parse_pattern
+from pytest_fim.paths import IGNORED, IgnoreTree, ignore_below, ignore_tree, parse_pattern
 from pytest_fim.problems import FIMAssertionError, Problem, describe
 
 __all__ = ["assert_fim_response_matches", "compare", "fim_diff"]
@@ -34,36 +35,11 @@ MAX_DEPTH = 200
 _PLAIN = (dict, list, str, int, float, bool, type(None))
 
 
-#: The trie of ignore patterns: each level maps a key (or ANY_INDEX) to the
-#: next level, or to IGNORED where a pattern ends.
-Trie = dict[Any, Any]
-IGNORED: Any = object()
-
-
 @dataclass(frozen=True)
 class _Options:
-    ignored: Trie
+    ignored: IgnoreTree
     exact: bool
     ignore_order: bool
-
-
-@functools.lru_cache(maxsize=256)
-def _trie(patterns: tuple[str, ...]) -> Trie:
-    root: Trie = {}
-    for text in patterns:
-        node = root
-        parts = parse_pattern(text).parts
-        for position, part in enumerate(parts):
-            if position == len(parts) - 1:
-                node[part] = IGNORED
-                break
-            child = node.get(part)
-            if child is IGNORED:
-                break  # a shorter pattern already leaves all of this out
-            if child is None:
-                child = node[part] = {}
-            node = child
-    return root
 
 
 def _options(ignore: str | Iterable[str], exact: bool, ignore_order: bool) -> _Options:
@@ -90,17 +66,7 @@ def _build_options(ignore: str | Iterable[str], exact: bool, ignore_order: bool)
     for pattern in patterns:
         if not isinstance(pattern, str):
             parse_pattern(pattern)  # raises the TypeError that says what a pattern is
-    return _Options(_trie(patterns), bool(exact), bool(ignore_order))
-
-
-def _below(trie: Trie | None, part: Any) -> Any:
-    """The trie below ``part``: IGNORED, a deeper level, or None (nothing ignored)."""
-    if not trie:
-        return None
-    found = trie.get(part)
-    if found is None and type(part) is int:
-        found = trie.get(ANY_INDEX)
-    return found
+    return _Options(ignore_tree(patterns), bool(exact), bool(ignore_order))
 
 
 def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = DEFAULT_IGNORE,
@@ -231,7 +197,7 @@ class _Walker:
 
     # -- the quick check: no allocation beyond the walk, no DeepDiff
 
-    def equal(self, expected: Any, actual: Any, trie: Trie | None, depth: int) -> bool:
+    def equal(self, expected: Any, actual: Any, trie: IgnoreTree | None, depth: int) -> bool:
         if depth > MAX_DEPTH:
             raise RecursionError
         kind = type(expected)
@@ -241,7 +207,7 @@ class _Walker:
             if type(actual) is not dict:
                 return False
             for key, value in expected.items():
-                below = _below(trie, key) if trie else None
+                below = ignore_below(trie, key) if trie else None
                 if below is IGNORED:
                     continue
                 if key not in actual:
@@ -261,7 +227,7 @@ class _Walker:
             if self.options.exact:
                 for key, got in actual.items():
                     if key not in expected and got is not None \
-                            and _below(trie, key) is not IGNORED:
+                            and ignore_below(trie, key) is not IGNORED:
                         return False
             return True
         if kind is list:
@@ -271,7 +237,7 @@ class _Walker:
                 missing, unexpected = self._unordered(expected, actual, trie, depth)
                 return not missing and not unexpected
             for index, want in enumerate(expected):
-                below = _below(trie, index) if trie else None
+                below = ignore_below(trie, index) if trie else None
                 if below is not IGNORED and not self.equal(want, actual[index], below,
                                                            depth + 1):
                     return False
@@ -287,8 +253,8 @@ class _Walker:
 
     # -- the full comparison: our own structure, DeepDiff for what is left
 
-    def collect(self, expected: Any, actual: Any, path: tuple[Any, ...], trie: Trie | None,
-                depth: int) -> None:
+    def collect(self, expected: Any, actual: Any, path: tuple[Any, ...],
+                trie: IgnoreTree | None, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise RecursionError
         if self.equal(expected, actual, trie, depth):
@@ -307,11 +273,11 @@ class _Walker:
         self.found.extend(deep_differences(expected, actual, path))
 
     def _collect_dict(self, expected: dict[str, Any], actual: dict[str, Any],
-                      path: tuple[Any, ...], trie: Trie | None, depth: int) -> None:
+                      path: tuple[Any, ...], trie: IgnoreTree | None, depth: int) -> None:
         leaves_expected: dict[str, Any] = {}
         leaves_actual: dict[str, Any] = {}
         for key, value in expected.items():
-            below = _below(trie, key)
+            below = ignore_below(trie, key)
             if below is IGNORED:
                 continue
             if key not in actual:
@@ -324,14 +290,14 @@ class _Walker:
         if self.options.exact:
             for key, value in actual.items():
                 if key not in expected and value is not None \
-                        and _below(trie, key) is not IGNORED:
+                        and ignore_below(trie, key) is not IGNORED:
                     self.found.append(Difference((*path, key), "unexpected", MISSING, value))
         if leaves_expected:
             # The plain values that differ, in one DeepDiff call.
             self.found.extend(deep_differences(leaves_expected, leaves_actual, path))
 
     def _collect_list(self, expected: list[Any], actual: list[Any], path: tuple[Any, ...],
-                      trie: Trie | None, depth: int) -> None:
+                      trie: IgnoreTree | None, depth: int) -> None:
         if self.options.ignore_order:
             missing, unexpected = self._unordered(expected, actual, trie, depth)
             # A missing item has no place in the actual list: it is named by its value.
@@ -343,7 +309,7 @@ class _Walker:
         if len(expected) != len(actual):
             self.found.append(Difference(path, "length differs", len(expected), len(actual)))
         for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
-            below = _below(trie, index)
+            below = ignore_below(trie, index)
             if below is not IGNORED:
                 self.collect(want, got, (*path, index), below, depth + 1)
         for index in range(len(actual), len(expected)):
@@ -353,61 +319,12 @@ class _Walker:
             self.found.append(Difference((*path, index), "unexpected item", MISSING,
                                          actual[index]))
 
-    def _unordered(self, expected: list[Any], actual: list[Any], trie: Trie | None,
+    def _unordered(self, expected: list[Any], actual: list[Any], trie: IgnoreTree | None,
                    depth: int) -> tuple[list[int], list[int]]:
-        """Pair items regardless of order: (expected items unmatched, actual items unmatched).
-
-        A first greedy pass settles the usual case (same or nearly the same
-        order) in one sweep. Matchers can make it pair badly (``[ANY, 1]``
-        against ``[1, 2]``: ANY takes the 1), so any expected item left over
-        then looks for an augmenting path, as in bipartite matching; items
-        are reported missing only when no pairing at all would place them.
-        """
-        below = _below(trie, 0)  # patterns name items by [*] when order does not count
-        owner = [-1] * len(actual)  # actual index -> the expected index paired with it
-        partner = [-1] * len(expected)  # expected index -> the actual index paired with it
-        free = list(range(len(actual)))
-        for index, want in enumerate(expected):
-            for position, candidate in enumerate(free):
-                if self.equal(want, actual[candidate], below, depth + 1):
-                    del free[position]
-                    owner[candidate], partner[index] = index, candidate
-                    break
-        if free and -1 in partner:
-            fits: dict[int, list[int]] = {}
-            for start in [index for index, paired in enumerate(partner) if paired < 0]:
-                self._augment(start, expected, actual, below, depth, owner, partner, fits)
-        return ([index for index, paired in enumerate(partner) if paired < 0],
-                [index for index, paired in enumerate(owner) if paired < 0])
-
-    def _augment(self, start: int, expected: list[Any], actual: list[Any], below: Any,
-                 depth: int, owner: list[int], partner: list[int],
-                 fits: dict[int, list[int]]) -> None:
-        """Find a free actual item for ``start`` by moving earlier pairs (breadth first)."""
-        reached_from: dict[int, int] = {}  # actual index -> expected index that reached it
-        queue, seen, found = [start], {start}, -1
-        while queue and found < 0:
-            following = []
-            for index in queue:
-                if index not in fits:
-                    fits[index] = [candidate for candidate in range(len(actual))
-                                   if self.equal(expected[index], actual[candidate], below,
-                                                 depth + 1)]
-                for candidate in fits[index]:
-                    if candidate in reached_from:
-                        continue
-                    reached_from[candidate] = index
-                    if owner[candidate] < 0:
-                        found = candidate
-                        break
-                    if owner[candidate] not in seen:
-                        seen.add(owner[candidate])
-                        following.append(owner[candidate])
-                if found >= 0:
-                    break
-            queue = following
-        while found >= 0:  # flip the pairs along the path back to start
-            index = reached_from[found]
-            previous = partner[index]
-            owner[found], partner[index] = index, found
-            found = previous
+        """(expected items unmatched, actual items unmatched) when order does not count."""
+        below = ignore_below(trie, 0)  # patterns name items by [*] here
+        if below is IGNORED:  # the items are left out: any one stands for any other
+            return pair_unordered(expected, actual, lambda want, got: True)
+        deeper, equal = depth + 1, self.equal
+        return pair_unordered(expected, actual,
+                              lambda want, got: equal(want, got, below, deeper))

@@ -7,14 +7,22 @@ always shown as ``choices[0].message``. Patterns use the same syntax with
 
 from __future__ import annotations
 
+import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final, TypeAlias
 
-__all__ = ["ANY_INDEX", "PathPattern", "format_path", "parse_pattern"]
+from pytest_fim._visible import escape_hidden
+
+__all__ = ["ANY_INDEX", "IGNORED", "IgnoreTree", "PathPattern", "format_path", "ignore_below",
+           "ignore_tree", "parse_pattern"]
 
 PathPart = str | int
-Path = tuple[PathPart, ...]
+#: A place in a response as its keys and indexes, ``("choices", 0, "message")``
+#: (named apart from :class:`pathlib.Path`, which the package also uses).
+PathParts = tuple[PathPart, ...]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -33,7 +41,8 @@ PatternPart = str | int | _AnyIndex
 def format_path(parts: Iterable[PathPart]) -> str:
     """Format a path as ``choices[0].message.content``; '' for the root.
 
-    Keys that are not identifiers are quoted: ``usage["weird-key"]``.
+    Keys that are not identifiers are quoted: ``usage["weird-key"]``, with
+    characters a terminal would hide or act on (control, bidi) as escapes.
     """
     out: list[str] = []
     for part in parts:
@@ -47,8 +56,10 @@ def format_path(parts: Iterable[PathPart]) -> str:
 
 
 def _quote(key: str) -> str:
+    # Backslashes first, so that the escapes escape_hidden adds stay readable
+    # as escapes: a key holding ESC shows as \x1b, one holding "\x1b" as \\x1b.
     escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    return f'"{escape_hidden(escaped)}"'
 
 
 _TOKEN = re.compile(
@@ -71,25 +82,15 @@ class PathPattern:
 
     def matches(self, path: Sequence[PathPart]) -> bool:
         """True when ``path`` is exactly the place this pattern names."""
-        if len(path) != len(self.parts):
-            return False
-        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
-
-    def covers(self, path: Sequence[PathPart]) -> bool:
-        """True when ``path`` is the named place or lies inside it."""
-        if len(path) < len(self.parts):
-            return False
-        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
+        return len(path) == len(self.parts) and self._agrees(path)
 
     def may_cover_inside(self, path: Sequence[PathPart]) -> bool:
-        """True when something inside ``path`` could be covered by this pattern."""
-        if len(path) >= len(self.parts):
-            return self.covers(path)
-        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
+        """True when ``path`` or something inside it could be the place this pattern names."""
+        return self._agrees(path)
 
-    def matches_part(self, position: int, part: PathPart) -> bool:
-        """True when this pattern's part at ``position`` matches ``part``."""
-        return position < len(self.parts) and _part_matches(self.parts[position], part)
+    def _agrees(self, path: Sequence[PathPart]) -> bool:
+        # Part by part as far as the shorter of the two goes.
+        return all(_part_matches(want, got) for want, got in zip(self.parts, path, strict=False))
 
     def __str__(self) -> str:
         return self.text
@@ -147,3 +148,55 @@ def parse_pattern(text: str) -> PathPattern:
         raise ValueError(f"malformed path pattern {text!r}: it must name a place, "
                          f"such as 'usage.total_tokens' or 'choices[*].message'")
     return PathPattern(text, tuple(parts))
+
+
+class _Ignored(enum.Enum):
+    IGNORED = "ignored"
+
+
+#: Where an ignore pattern ends in an :class:`IgnoreTree`: that place and
+#: everything inside it are left out.
+IGNORED: Final = _Ignored.IGNORED
+
+
+#: Ignore patterns as a tree, for a walk that leaves places out as it goes:
+#: each level maps a key, an index or :data:`ANY_INDEX` to the level below it,
+#: or to :data:`IGNORED` where a pattern ends. An empty tree ignores nothing.
+#: A plain ``dict`` (a subclass costs the walk's hot path a third more); build
+#: one with :func:`ignore_tree`, read it with :func:`ignore_below`, and do not
+#: change it (trees are cached and shared).
+IgnoreTree: TypeAlias = dict[PatternPart, "IgnoreTree | _Ignored"]
+
+
+def ignore_below(tree: IgnoreTree | None, part: PathPart) -> IgnoreTree | _Ignored | None:
+    """What ``tree`` says inside ``part``: :data:`IGNORED` (all of it is left
+    out), the tree of what is ignored deeper, or None (nothing is)."""
+    if not tree:
+        return None
+    found = tree.get(part)
+    if found is None and type(part) is int:
+        found = tree.get(ANY_INDEX)
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def ignore_tree(patterns: tuple[str, ...]) -> IgnoreTree:
+    """The :class:`IgnoreTree` of ``patterns`` (cached: the same tuple, the same tree).
+
+    A pattern inside a place another pattern leaves out adds nothing.
+    Raises what :func:`parse_pattern` raises for a pattern that is not one.
+    """
+    root: IgnoreTree = {}
+    for text in patterns:
+        node = root
+        *inner, last = parse_pattern(text).parts
+        for part in inner:
+            child = node.get(part)
+            if child is IGNORED:
+                break  # a shorter pattern already leaves all of this out
+            if child is None:
+                child = node[part] = {}
+            node = child
+        else:
+            node[last] = IGNORED
+    return root

@@ -35,8 +35,16 @@ from typing import TYPE_CHECKING, Any
 from pytest_fim import _settings
 from pytest_fim.diff import Difference, render_differences, unified
 from pytest_fim.inputs import SnapshotInput, to_snapshot_input
-from pytest_fim.match import DEFAULT_IGNORE, IGNORED, Trie, _below, _matcher_accepts, _trie, compare
-from pytest_fim.paths import PathPattern, format_path, parse_pattern
+from pytest_fim.match import DEFAULT_IGNORE, _matcher_accepts, compare
+from pytest_fim.paths import (
+    IGNORED,
+    IgnoreTree,
+    PathPattern,
+    format_path,
+    ignore_below,
+    ignore_tree,
+    parse_pattern,
+)
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
 
 if TYPE_CHECKING:
@@ -94,7 +102,7 @@ _format = functools.lru_cache(maxsize=4096)(format_path)
 
 @dataclass(frozen=True)
 class _Options:
-    exclude: Trie
+    exclude: IgnoreTree
     matchers: tuple[tuple[PathPattern, Any], ...]
 
 
@@ -114,7 +122,7 @@ def _options(exclude: str | Iterable[str], matchers: Mapping[str, Any] | None) -
         raise TypeError(f"fim_snapshot(matchers=...) takes a mapping of path pattern to "
                         f"matcher such as {{'usage.total_tokens': IsInt(gt=0)}}, got "
                         f"{type(matchers).__name__}: {shorten(matchers, 60)}")
-    return _Options(_trie(patterns),
+    return _Options(ignore_tree(patterns),
                     tuple((parse_pattern(path), matcher) for path, matcher in matchers.items()))
 
 
@@ -230,7 +238,8 @@ class _Writer:
     def field(self, path: tuple[Any, ...], text: str) -> None:
         self.fields.append((_priority(path) if path else 3, f"{_format(path)}: {text}"))
 
-    def walk_dict(self, data: dict[Any, Any], path: tuple[Any, ...], trie: Trie | None) -> None:
+    def walk_dict(self, data: dict[Any, Any], path: tuple[Any, ...],
+                  trie: IgnoreTree | None) -> None:
         if not all(map(_safe_key, data)):
             self.field(path, _json(data))
             return
@@ -243,7 +252,7 @@ class _Writer:
             child = (*path, key)
             if matchers and self.matched(child, value):
                 continue
-            below = _below(trie, key) if trie else None
+            below = ignore_below(trie, key) if trie else None
             if below is IGNORED:
                 if matchers:
                     self.matched_inside(value, child)
@@ -254,7 +263,7 @@ class _Writer:
         if path and len(self.fields) + len(self.blocks) == before:
             self.field(path, "{}")  # every value left out: the place itself stays
 
-    def walk_list(self, data: list[Any], path: tuple[Any, ...], trie: Trie | None) -> None:
+    def walk_list(self, data: list[Any], path: tuple[Any, ...], trie: IgnoreTree | None) -> None:
         if not data:
             self.field(path, "[]")
             return
@@ -263,14 +272,14 @@ class _Writer:
             child = (*path, index)
             if matchers and self.matched(child, value):
                 continue
-            below = _below(trie, index) if trie else None
+            below = ignore_below(trie, index) if trie else None
             if below is IGNORED:
                 if matchers:
                     self.matched_inside(value, child)
                 continue
             self.value(value, child, below)
 
-    def value(self, value: Any, path: tuple[Any, ...], trie: Trie | None) -> None:
+    def value(self, value: Any, path: tuple[Any, ...], trie: IgnoreTree | None) -> None:
         kind = type(value)
         if kind is str:
             if _is_code(path, value):

@@ -33,7 +33,7 @@ from pytest_fim.models import (
     CompletionChunk,
     FIMCompletionResponse,
 )
-from pytest_fim.paths import Path, format_path
+from pytest_fim.paths import PathParts, format_path
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
 from pytest_fim.validate import (
     PROBLEM_LIMIT,
@@ -387,7 +387,7 @@ class _Reader:
                          f"{', '.join(map(repr, CHUNK_FINISH_REASONS))} "
                          f"(strict profile: the chunk enum)")
 
-    def _report(self, position: int | None, path: Path, message: str) -> None:
+    def _report(self, position: int | None, path: PathParts, message: str) -> None:
         if len(self.problems) < PROBLEM_LIMIT:
             self.problems.append(_problem(position, path, message))
 
@@ -549,7 +549,7 @@ def _looks_like_response(chunk: Any) -> bool:
         for choice in choices)
 
 
-def _problem(number: int | None, path: Path, message: str) -> Problem:
+def _problem(number: int | None, path: PathParts, message: str) -> Problem:
     where = format_path(path)
     if number is None:
         return Problem(where, message)

@@ -26,7 +26,7 @@ from pytest_fim.models import (
     ToolCall,
     UsageInfo,
 )
-from pytest_fim.paths import Path, format_path
+from pytest_fim.paths import PathParts, format_path
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
 __all__ = ["assert_valid_fim_response", "resolve_strict", "validate_fim_response"]
@@ -157,7 +157,7 @@ def _holds_models(data: dict[str, Any]) -> bool:
 
 def _check_data(data: dict[str, Any], use_strict: bool
                 ) -> tuple[FIMCompletionResponse | None, list[Problem]]:
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[PathParts, str]] = []
     overflow = ""
     model: FIMCompletionResponse | None
     try:
@@ -205,7 +205,7 @@ def not_fim_shape(data: dict[str, Any], position: int, holder: str) -> str:
             f"FIM shape: the FIM content belongs in choices[{position}].{holder}.content")
 
 
-def order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
+def order_key(path: PathParts) -> tuple[tuple[int, int, str], ...]:
     """Sort key that puts paths in the order of the response itself: schema
     field order, items by index, unknown fields last."""
     # Unknown fields keep their own order (the sort is stable).
@@ -216,7 +216,7 @@ def order_key(path: Path) -> tuple[tuple[int, int, str], ...]:
 # ---------------------------------------------------------------- pydantic errors
 
 
-def from_pydantic(error: ErrorDetails) -> tuple[Path, str]:
+def from_pydantic(error: ErrorDetails) -> tuple[PathParts, str]:
     """Turn one pydantic error into a path and a message in our words."""
     path = tuple(part for part in error["loc"] if part not in UNION_TAGS)
     kind = error["type"]
@@ -287,7 +287,7 @@ def usage_arithmetic(usage: object) -> str | None:
     return None
 
 
-def _semantic_problems(data: dict[str, Any], found: list[tuple[Path, str]]) -> None:
+def _semantic_problems(data: dict[str, Any], found: list[tuple[PathParts, str]]) -> None:
     """Append the rules a schema cannot express; tolerant of wrong types,
     which pydantic reports on its own."""
     usage_mismatch = usage_arithmetic(data.get("usage"))
@@ -343,7 +343,7 @@ for _model in (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, Assistant
 _STRICT_NOTE = "(strict profile: the live API always sends it)"
 
 
-def _strict_problems(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+def _strict_problems(data: dict[str, Any]) -> Iterator[tuple[PathParts, str]]:
     yield from _unknown_fields(data, (), "FIMCompletionResponse")
     obj = data.get("object")
     if isinstance(obj, str) and obj != "chat.completion":
@@ -370,7 +370,7 @@ def _strict_problems(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
                 yield from _strict_choice(choice, ("choices", position))
 
 
-def _strict_choice(choice: dict[str, Any], path: Path) -> Iterator[tuple[Path, str]]:
+def _strict_choice(choice: dict[str, Any], path: PathParts) -> Iterator[tuple[PathParts, str]]:
     yield from _unknown_fields(choice, path, "ChatCompletionChoice")
     message = choice.get("message")
     if message is None:
@@ -397,7 +397,8 @@ def _strict_choice(choice: dict[str, Any], path: Path) -> Iterator[tuple[Path, s
                                                "FunctionCall")
 
 
-def _unknown_fields(data: Mapping[str, Any], path: Path, model: str) -> Iterator[tuple[Path, str]]:
+def _unknown_fields(data: Mapping[str, Any], path: PathParts,
+                    model: str) -> Iterator[tuple[PathParts, str]]:
     known = _KNOWN_FIELDS[model]
     for key in data:
         if key not in known:

@@ -334,3 +334,20 @@ def test_a_logprob_of_minus_inf_is_shown() -> None:
         "  choices[0].logprobs.content[0].logprob: changed: expected -0.5, got -inf"]
     expected["choices"][0]["logprobs"]["content"][0]["logprob"] = float("-inf")
     assert fim_diff(model, expected) == ""
+
+
+def test_ignore_order_with_every_item_ignored_compares_only_the_count() -> None:
+    # Ignoring a[*] leaves the items out in order or not; only how many there are counts.
+    for ignore_order in (False, True):
+        assert fim_diff({"a": [{"x": 1}, 2]}, {"a": [{"x": 2}, 3]}, ignore=("a[*]",),
+                        ignore_order=ignore_order) == ""
+    text = fim_diff({"a": [{"x": 1}]}, {"a": [{"x": 2}, 3]}, ignore=("a[*]",),
+                    ignore_order=True)
+    assert text.splitlines()[1:] == ["  a: missing item: expected 3"]
+
+
+def test_a_key_holding_control_characters_is_quoted_with_escapes() -> None:
+    text = fim_diff({"a\x1b[2Kb": 1, "r\u202el": 1}, {"a\x1b[2Kb": 2, "r\u202el": 2})
+    assert '["a\\x1b[2Kb"]: changed: expected 2, got 1' in text
+    assert '["r\\u202el"]: changed: expected 2, got 1' in text
+    assert "\x1b" not in text and "\u202e" not in text

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_fim.paths import format_path, parse_pattern
+from pytest_fim.paths import (
+    ANY_INDEX,
+    IGNORED,
+    IgnoreTree,
+    format_path,
+    ignore_below,
+    ignore_tree,
+    parse_pattern,
+)
 
 
 @pytest.mark.parametrize(
@@ -13,6 +21,12 @@ from pytest_fim.paths import format_path, parse_pattern
         (("choices", 0, "message", "content"), "choices[0].message.content"),
         (("usage", "weird-key"), 'usage["weird-key"]'),
         ((0,), "[0]"),
+        # Nothing a terminal acts on reaches it raw: ANSI escapes, bidi overrides, tabs.
+        (("a\x1b[2Kb",), '["a\\x1b[2Kb"]'),
+        (("usage", "x\u202ey"), 'usage["x\\u202ey"]'),
+        (("t\tab", "nb\xa0sp"), '["t\\tab"]["nb\\xa0sp"]'),
+        # A backslash the key holds stays apart from the escapes.
+        (("back\\x1b",), '["back\\\\x1b"]'),
     ],
 )
 def test_format_path(parts: tuple[str | int, ...], text: str) -> None:
@@ -23,9 +37,45 @@ def test_star_matches_any_index_only() -> None:
     pattern = parse_pattern("choices[*].message.tool_calls")
     assert pattern.matches(("choices", 3, "message", "tool_calls"))
     assert not pattern.matches(("choices", "x", "message", "tool_calls"))
-    assert pattern.covers(("choices", 0, "message", "tool_calls", 0, "id"))
-    assert not pattern.covers(("choices", 0, "message"))
+    assert not pattern.matches(("choices", 0, "message"))
     assert pattern.may_cover_inside(("choices", 0))
+    assert not pattern.may_cover_inside(("usage",))
+
+
+def _ignored(tree: IgnoreTree, path: tuple[str | int, ...]) -> bool:
+    # Walk the tree the way a comparison does, part by part.
+    node: IgnoreTree | None = tree
+    for part in path:
+        below = ignore_below(node, part)
+        if below is IGNORED:
+            return True
+        node = below
+    return False
+
+
+def test_ignore_tree_leaves_out_a_place_and_everything_inside() -> None:
+    tree = ignore_tree(("choices[*].message.tool_calls", "usage", "model.name"))
+    assert _ignored(tree, ("choices", 3, "message", "tool_calls"))
+    assert _ignored(tree, ("choices", 0, "message", "tool_calls", 0, "id"))
+    assert _ignored(tree, ("usage", "total_tokens"))
+    assert _ignored(tree, ("model", "name"))
+    assert not _ignored(tree, ("model",))
+    assert not _ignored(tree, ("choices", 0, "message"))
+    assert not _ignored(tree, ("choices", "x", "message", "tool_calls"))
+    assert ignore_below(tree, "id") is None
+    assert ignore_below(None, "id") is None
+
+
+def test_ignore_tree_a_shorter_pattern_wins_in_any_order() -> None:
+    for patterns in [("usage.total_tokens", "usage"), ("usage", "usage.total_tokens")]:
+        assert ignore_tree(patterns) == {"usage": IGNORED}
+    assert ignore_tree(("a[*]",)) == {"a": {ANY_INDEX: IGNORED}}
+    assert ignore_tree(()) == {}
+
+
+def test_ignore_tree_says_what_is_wrong_with_a_pattern() -> None:
+    with pytest.raises(ValueError, match=r"malformed path pattern 'a\.\.b'"):
+        ignore_tree(("id", "a..b"))
 
 
 def test_round_trip_of_formatted_paths() -> None:
