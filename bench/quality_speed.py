@@ -7,7 +7,7 @@ the median total against the issue's targets (1.5 s and 10 s), then where
 the time goes, check by check (a check that parses first pays for the parse
 the others share).
 
-Run: ``python bench/quality_speed.py ../shared/data``.
+Run: ``python bench/quality_speed.py DATA_DIR`` (or set ``PYTEST_FIM_DATA``).
 Exit status 1 if a figure misses its target.
 """
 
@@ -21,6 +21,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _data import add_data_argument, data_folder
 
 #: (file, rows expected, target seconds for all checks on all rows)
 SETS = (("HumanEval-SingleLineInfilling.jsonl.gz", 1033, 1.5),
@@ -64,8 +67,9 @@ def per_check(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("data", type=Path, help="folder with the HumanEval infilling sets")
+    add_data_argument(parser)
     args = parser.parse_args()
+    args.data = data_folder(parser, args.data)
     ok = True
     breakdown: dict[str, dict[str, float]] = {}
     print("| figure | measured | target | result |")

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         edit_similarity,
         fill_problems,
     )
+    from pytest_fim.snapshot import FIMSnapshot
     from pytest_fim.stream import (
         FIMStreamFactory,
         assemble_fim_stream,
@@ -107,6 +108,7 @@ _EXPORTS: dict[str, str] = {
     "assert_syntax": "pytest_fim.quality",
     "edit_similarity": "pytest_fim.quality",
     "fill_problems": "pytest_fim.quality",
+    "FIMSnapshot": "pytest_fim.snapshot",
 }
 
 __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
@@ -157,16 +159,24 @@ __all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
     "assert_syntax",
     "edit_similarity",
     "fill_problems",
+    "FIMSnapshot",
 ]
 
 
 def __getattr__(name: str) -> Any:
+    """Resolve a public name from the module that defines it, as loaded now.
+
+    Nothing is cached here: pytester's in-process runs drop the modules first
+    imported inside them from ``sys.modules``, and a name kept from such a run
+    would be a second copy of a class (a ``FIMAssertionError`` that
+    ``pytest.raises`` does not catch, models of "different types"). Looking
+    the module up in ``sys.modules`` each time costs a few microseconds
+    (``import_module`` also waits for a module another thread is importing).
+    """
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pytest_fim' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+    return getattr(import_module(module), name)
 
 
 def __dir__() -> list[str]:

@@ -8,5 +8,6 @@ without pulling pydantic or deepdiff into a suite that never uses them.
 #: sets it from the ``fim_strict`` ini option or the ``--fim-strict`` flag.
 default_strict: bool = False
 
-#: pytest's verbosity, so failure text can show more under ``-vv``.
+#: pytest's verbosity for assertions (``-v``, or pytest 8's ``verbosity_assertions``
+#: ini option), so failure text can show more under ``-vv``.
 verbosity: int = 0

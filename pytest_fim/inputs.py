@@ -2,7 +2,8 @@
 
 Every public function of pytest-fim accepts the same kinds of input:
 
-- a mapping (a ``dict`` parsed from JSON, say);
+- a mapping (a ``dict`` parsed from JSON, say), which may hold models at any
+  depth (``dict(sdk_response)``, what llama-index keeps as ``.raw``);
 - JSON text as ``str``, ``bytes`` or ``bytearray``;
 - a pydantic model: ours, the Mistral SDK's (1.x ``mistralai.models``,
   2.x/3.x ``mistralai.client.models``) or any other;
@@ -13,6 +14,8 @@ Every public function of pytest-fim accepts the same kinds of input:
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any
 
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
-__all__ = ["ACCEPTED_KINDS", "parse_json", "to_data"]
+__all__ = ["ACCEPTED_KINDS", "api_error", "error_message", "parse_json", "plain_data", "to_data"]
 
 #: How the accepted kinds are named in a ``TypeError``.
 ACCEPTED_KINDS = (
@@ -32,14 +35,19 @@ ACCEPTED_KINDS = (
 def to_data(obj: object, *, what: str = "completion response") -> Any:
     """Return ``obj`` as JSON-like data (dicts, lists, str, int, float, bool, None).
 
-    ``what`` names the argument in messages ("response", "expected").
+    ``what`` names the argument in messages ("response", "expected"). A
+    mapping comes back as it is unless it holds models (at any depth), which
+    are replaced by their data in a copy.
     Raises :class:`FIMAssertionError` when text or a file is not valid JSON
-    (that is a bad response, not a bad argument), ``TypeError`` naming the
-    accepted kinds for any other type, and ``ValueError`` for a path that
-    cannot be read.
+    or an HTTP response has an error status (that is a bad response, not a bad
+    argument: the message says the status and what the error body says),
+    ``TypeError`` naming the accepted kinds for any other type, and
+    ``ValueError`` for a path that cannot be read.
     """
+    if type(obj) is dict:
+        return plain_data(obj)
     if isinstance(obj, Mapping):
-        return obj if isinstance(obj, dict) else dict(obj)
+        return plain_data(dict(obj))
     if isinstance(obj, (str, bytes, bytearray, memoryview)):
         return parse_json(obj, what=what)
     if isinstance(obj, Path):
@@ -48,7 +56,9 @@ def to_data(obj: object, *, what: str = "completion response") -> Any:
     if dumped is not _NOT_A_MODEL:
         return dumped
     if _is_http_response(obj):
-        return parse_json(_read_http_body(obj, what), what=f"{what} body")
+        body = _read_http_body(obj, what)
+        _refuse_http_error(obj, body, "a FIM completion", f"invalid FIM {what} (1 problem):")
+        return parse_json(body, what=f"{what} body")
     raise TypeError(
         f"cannot read a FIM {what} from {type(obj).__module__}.{type(obj).__qualname__} "
         f"{shorten(obj, 60)}; expected {ACCEPTED_KINDS}"
@@ -99,6 +109,72 @@ def _read_file(path: Path, what: str) -> bytes:
 _NOT_A_MODEL = object()
 
 
+def plain_data(value: Any) -> Any:
+    """``value`` with every model inside it, at any depth, replaced by its data.
+
+    Mappings that are not dicts become dicts on the way. Data with nothing to
+    replace comes back as the same object, after one walk that allocates
+    nothing (the common case: a dict parsed from JSON). A structure nested
+    deeper than Python recurses, or holding itself, comes back as it is: the
+    validators and the comparison report it in their own words.
+    """
+    try:
+        if type(value) is dict:
+            if _plain_dict(value):
+                return value
+        elif type(value) is list:
+            if _plain_list(value):
+                return value
+        return _without_models(value)
+    except RecursionError:
+        return value
+
+
+# The walk decides on exact types: JSON data holds nothing but these, and a
+# subclass of dict or list may hide anything behind its methods.
+def _plain_dict(data: dict[Any, Any]) -> bool:
+    for value in data.values():
+        kind = type(value)
+        if kind is str or kind is int or value is None or kind is bool or kind is float:
+            continue
+        if kind is dict:
+            if not _plain_dict(value):
+                return False
+        elif kind is list:
+            if not _plain_list(value):
+                return False
+        else:
+            return False
+    return True
+
+
+def _plain_list(data: list[Any]) -> bool:
+    for value in data:
+        kind = type(value)
+        if kind is dict:  # lists in a response hold choices, chunks and tool calls
+            if not _plain_dict(value):
+                return False
+        elif kind is str or kind is int or value is None or kind is bool or kind is float:
+            continue
+        elif kind is list:
+            if not _plain_list(value):
+                return False
+        else:
+            return False
+    return True
+
+
+def _without_models(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _without_models(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_models(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_without_models(item) for item in value)
+    dumped = _dump_model(value)
+    return value if dumped is _NOT_A_MODEL else dumped
+
+
 def _dump_model(obj: object) -> Any:
     """Dump a pydantic v2 (or v1) model to JSON-like data, or return the marker."""
     dump = getattr(type(obj), "model_dump", None)
@@ -106,13 +182,54 @@ def _dump_model(obj: object) -> Any:
         try:
             # exclude_unset keeps a hand-built model as its author wrote it: a
             # field never given stays absent instead of turning into null.
-            return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+            dumped = obj.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
         except Exception:  # e.g. a field that JSON mode cannot serialise
             return obj.model_dump(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+        if _holds_null(dumped, 0):
+            # JSON mode writes NaN and ±inf as null, so a score of inf would read
+            # as "missing" in a diff: the Python dump still has them.
+            _put_back_non_finite(dumped, obj.model_dump(by_alias=True, exclude_unset=True),  # type: ignore[attr-defined]
+                                 0)
+        return dumped
     legacy = getattr(type(obj), "dict", None)
     if callable(legacy) and hasattr(type(obj), "__fields__") and hasattr(obj, "__fields_set__"):
         return obj.dict(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
     return _NOT_A_MODEL
+
+
+#: Deeper than this, data is not searched for the nulls JSON mode made of NaN and ±inf.
+_NON_FINITE_DEPTH = 64
+
+
+def _holds_null(data: Any, depth: int) -> bool:
+    if depth > _NON_FINITE_DEPTH:
+        return False
+    if type(data) is dict:
+        return any(value is None or _holds_null(value, depth + 1) for value in data.values())
+    if type(data) is list:
+        return any(item is None or _holds_null(item, depth + 1) for item in data)
+    return False
+
+
+def _put_back_non_finite(json_data: Any, python_data: Any, depth: int) -> None:
+    """Where ``json_data`` has null and ``python_data`` NaN or ±inf, put the float back."""
+    if depth > _NON_FINITE_DEPTH:
+        return
+    if type(json_data) is dict and type(python_data) is dict:
+        places: Iterable[Any] = json_data.keys()
+    elif type(json_data) is list and type(python_data) is list \
+            and len(json_data) == len(python_data):
+        places = range(len(json_data))
+    else:
+        return
+    for place in places:
+        value = json_data[place]
+        original = python_data.get(place) if type(python_data) is dict else python_data[place]
+        if value is None:
+            if type(original) is float and not math.isfinite(original):
+                json_data[place] = original
+        elif type(value) is dict or type(value) is list:
+            _put_back_non_finite(value, original, depth + 1)
 
 
 def _is_http_response(obj: object) -> bool:
@@ -128,6 +245,80 @@ def _read_http_body(response: Any, what: str) -> bytes:
         raise ValueError(f"cannot read the body of the {what} {type(response).__name__}: "
                          f"{exc}") from None
     return bytes(body)
+
+
+def _refuse_http_error(response: Any, body: bytes, kind: str, summary: str) -> None:
+    """Raise :class:`FIMAssertionError` for an HTTP error status: its body is the
+    API's error (a rate limit, a rejected request), not a completion missing fields."""
+    status = getattr(response, "status_code", None)
+    if type(status) is not int or status < 400:
+        return
+    try:
+        data = json.loads(body)
+    except ValueError:  # not JSON (a proxy's HTML page, say), or not UTF-8
+        data = None
+    said = error_message(data) if type(data) is dict else None
+    if said is None:
+        said = "an empty body" if not body else _one_line(body.decode("utf-8", "replace"))
+    raise FIMAssertionError(summary, [Problem("", f"HTTP {status} response, not {kind}: "
+                                                  f"{said}")])
+
+
+def api_error(data: object) -> str | None:
+    """What ``data`` says if it is the API's error body, in one line; None if it is not.
+
+    The API answers an error with ``{"object": "error", "message": ..., "type": ...,
+    "code": ...}``; for a rejected request (422) the message wraps FastAPI's
+    ``{"detail": [{"loc": [...], "msg": ...}, ...]}``.
+    """
+    if type(data) is not dict or data.get("object") != "error":
+        return None
+    return error_message(data) or "no message"
+
+
+#: Items of a 422's detail list named in a message; the rest are counted.
+_DETAIL_LIMIT = 3
+
+
+def error_message(data: dict[Any, Any]) -> str | None:
+    """The message of an error body (the API's envelope, the gateway's
+    ``{"message": ...}``, FastAPI's ``{"detail": ...}``) with its type and code;
+    None when it holds no message."""
+    message = data.get("message")
+    detail = message.get("detail") if isinstance(message, dict) else data.get("detail")
+    if isinstance(detail, list) and detail:
+        parts = []
+        for item in detail[:_DETAIL_LIMIT]:
+            loc = item.get("loc") if isinstance(item, dict) else None
+            where = ".".join(_text(part) for part in loc if part != "body") \
+                if isinstance(loc, list) else ""
+            said = _text(item.get("msg", item) if isinstance(item, dict) else item)
+            parts.append(f"{where}: {said}" if where else said)
+        if len(detail) > _DETAIL_LIMIT:
+            parts.append(f"… {len(detail) - _DETAIL_LIMIT} more")
+        text = "; ".join(parts)
+    elif isinstance(message, str):
+        text = message
+    elif isinstance(detail, str):
+        text = detail
+    elif message is not None:
+        text = shorten(message)
+    else:
+        return None
+    kinds = [f"{name} {_one_line(_text(data[name]), 40)}" for name in ("type", "code")
+             if data.get(name) not in (None, "")]
+    return _one_line(text) + (f" ({', '.join(kinds)})" if kinds else "")
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else shorten(value)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    # A message goes into failure text: control characters and length are bounded.
+    if len(text) <= limit and text.isprintable():
+        return text
+    return shorten(text, limit)
 
 
 # ---------------------------------------------------------------- streams
@@ -158,15 +349,18 @@ def to_stream(obj: object) -> StreamInput:
     """Return ``obj`` as a :class:`StreamInput`.
 
     Raises ``TypeError`` naming the accepted kinds for anything else,
-    including a single response or chunk given where a stream belongs, and
-    ``ValueError`` for a path that cannot be read.
+    including a single response or chunk given where a stream belongs,
+    ``ValueError`` for a path that cannot be read, and
+    :class:`FIMAssertionError` for an HTTP response with an error status.
     """
     if isinstance(obj, (str, bytes, bytearray, memoryview)):
         return StreamInput(sse=[obj if isinstance(obj, (str, bytes)) else bytes(obj)])
     if isinstance(obj, Path):
         return StreamInput(sse=[_read_file(obj, "stream")])
     if _is_http_response(obj):
-        return StreamInput(sse=[_read_http_body(obj, "stream")])
+        body = _read_http_body(obj, "stream")
+        _refuse_http_error(obj, body, "a FIM stream", "invalid FIM stream (1 problem):")
+        return StreamInput(sse=[body])
     if isinstance(obj, Mapping) or _dump_model(obj) is not _NOT_A_MODEL:
         raise TypeError(
             f"expected a stream, got a single {type(obj).__name__} "
@@ -185,7 +379,8 @@ def to_stream(obj: object) -> StreamInput:
                                 for item in items])
     chunks = []
     for number, item in enumerate(items, start=1):
-        data = item if isinstance(item, Mapping) else _dump_model(item)
+        # A chunk dict may hold models too (deltas built by hand, say).
+        data = plain_data(dict(item)) if isinstance(item, Mapping) else _dump_model(item)
         if data is _NOT_A_MODEL:
             raise TypeError(f"item {number} of the stream is {type(item).__name__} "
                             f"{shorten(item, 60)}; a stream is {STREAM_KINDS}")
@@ -199,3 +394,98 @@ def _unwrap_event(data: dict[str, Any]) -> Any:
     if len(data) == 1 and isinstance(inner, Mapping):
         return dict(inner)
     return data
+
+
+# ---------------------------------------------------------------- snapshots
+
+#: How fim_snapshot names what it accepts in a ``TypeError``.
+SNAPSHOT_KINDS = (
+    f"a FIM completion response ({ACCEPTED_KINDS}), a stream (server-sent events, a list of "
+    f"chunks or SSE lines, a pathlib.Path to an .sse file, an httpx/httpx2 Response of "
+    f"text/event-stream), a FIMCompletionRequest or the completion text as a str"
+)
+
+#: Text that starts as an event stream: optional field lines, then a data line
+#: holding a JSON object or [DONE]. Code seldom starts so; a completion such as
+#: ": int) -> int:" or "data = load()" does not match.
+_SSE_START = re.compile(r"\A\ufeff?\s*(?:(?::|event:|id:|retry:)[^\n]*\n+)*data: ?(?:\{|\[DONE\])")
+
+#: Keys that make a JSON object given as a str a response or a request, not code.
+_EXCHANGE_KEYS = frozenset({"choices", "model", "usage", "prompt"})
+
+
+@dataclass
+class SnapshotInput:
+    """A value handed to ``fim_snapshot``, read: its kind and its JSON-like data.
+
+    ``kind`` is ``response``, ``stream`` (``data`` is the response the
+    stream assembles into, ``chunks`` its chunk count), ``request`` or
+    ``completion`` (``data`` is ``{"completion": text}``).
+    """
+
+    kind: str
+    data: dict[str, Any]
+    chunks: int | None = None
+
+
+def to_snapshot_input(obj: object) -> SnapshotInput:
+    """Read what a test compares with ``fim_snapshot``.
+
+    A stream is SSE text or bytes (it starts with ``data: {`` or SSE field
+    lines), a list, tuple or iterator of chunks or SSE lines, a ``Path``
+    ending ``.sse`` or an HTTP response of ``text/event-stream``; it is
+    assembled into its response. A ``str`` that is neither SSE nor a JSON
+    object with ``choices``, ``model``, ``usage`` or ``prompt`` is the
+    completion text itself. Data with ``prompt`` and no ``choices`` is a
+    request; anything else is read as a response (:func:`to_data`).
+
+    Raises :class:`FIMAssertionError` for a stream that does not assemble or
+    JSON that does not parse, and ``TypeError`` naming the accepted kinds
+    for any other type.
+    """
+    if isinstance(obj, str):
+        if _SSE_START.match(obj):
+            return _stream_input(obj)
+        if obj.lstrip().startswith("{"):
+            try:
+                data = json.loads(obj)
+            except (ValueError, RecursionError):
+                data = None
+            if isinstance(data, dict) and not _EXCHANGE_KEYS.isdisjoint(data):
+                return _exchange_input(data, obj)
+        return SnapshotInput("completion", {"completion": obj})
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        if _SSE_START.match(bytes(obj[:2048]).decode("utf-8", "replace")):
+            return _stream_input(obj)
+    elif isinstance(obj, Path):
+        if obj.suffix == ".sse":
+            return _stream_input(obj)
+    elif _is_http_response(obj):
+        if "event-stream" in str(getattr(obj, "headers", {}).get("content-type", "")):
+            return _stream_input(obj)
+    elif not isinstance(obj, Mapping):
+        dumped = _dump_model(obj)
+        if dumped is not _NOT_A_MODEL:
+            return _exchange_input(dumped, obj)
+        if isinstance(obj, Iterable):
+            return _stream_input(obj)
+        raise TypeError(f"fim_snapshot cannot compare {type(obj).__module__}."
+                        f"{type(obj).__qualname__} {shorten(obj, 60)}; it takes {SNAPSHOT_KINDS}")
+    return _exchange_input(to_data(obj), obj)
+
+
+def _exchange_input(data: Any, given: object) -> SnapshotInput:
+    if isinstance(data, Mapping) and type(data) is not dict:  # an OrderedDict, say
+        data = dict(data)
+    if type(data) is not dict:
+        raise TypeError(f"fim_snapshot takes a JSON object, got {type(given).__name__} holding "
+                        f"{describe(data)}; it takes {SNAPSHOT_KINDS}")
+    kind = "request" if "prompt" in data and "choices" not in data else "response"
+    return SnapshotInput(kind, data)
+
+
+def _stream_input(obj: object) -> SnapshotInput:
+    from pytest_fim.stream import assemble_fim_stream, parse_fim_sse
+
+    chunks = parse_fim_sse(obj)
+    return SnapshotInput("stream", to_data(assemble_fim_stream(chunks)), len(chunks))

@@ -110,7 +110,7 @@ def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = D
     Raises what :func:`assert_fim_response_matches` raises for bad arguments.
     """
     options = _options(ignore, exact, ignore_order)
-    actual_data = actual if type(actual) is dict else to_data(actual)
+    actual_data = to_data(actual)  # a dict too: it may hold models
     expected_data = expected if type(expected) is dict else \
         to_data(expected, what="expected response")
     if type(expected_data) is not dict:
@@ -280,7 +280,10 @@ class _Walker:
             # A model is tried as a matcher first: it costs a matcher nothing extra.
             return _matcher_accepts(expected, actual) or (_is_model(expected) and self.equal(
                 to_data(expected, what="expected response"), actual, trie, depth))
-        return _same_kind(expected, actual) and expected == actual
+        # NaN is never == NaN in Python; in a test, two NaNs at one place say
+        # the same thing (a logprob or score that is not a number on both sides).
+        return _same_kind(expected, actual) and (
+            expected == actual or (kind is float and expected != expected and actual != actual))
 
     # -- the full comparison: our own structure, DeepDiff for what is left
 

@@ -442,14 +442,15 @@ class FIMMock:
         if reply.kind == "error":
             return _json_response(module, reply.status_code, reply.body, reply.headers)
         if wants_stream and reply.sse is not None:
-            raw = reply.sse.encode() if isinstance(reply.sse, str) else reply.sse
+            raw = _sse_bytes(reply.sse) if isinstance(reply.sse, str) else reply.sse
             return _response(module, 200, raw, "text/event-stream", reply.headers)
         data = self._build(reply, request)
         if wants_stream:  # the request decides the form, whatever was queued
             from pytest_fim.stream import make_fim_stream
 
             text = make_fim_stream(response=data, as_sse=True, **reply.split)
-            return _response(module, 200, text.encode(), "text/event-stream", reply.headers)
+            return _response(module, 200, _sse_bytes(text), "text/event-stream",
+                             reply.headers)
         return _json_response(module, 200, data, reply.headers)
 
     @staticmethod
@@ -635,6 +636,13 @@ def _validation_body(exc: ValidationError) -> dict[str, Any]:
     # default=str: a ctx may hold the exception a validator raised.
     body["message"] = {"detail": json.loads(json.dumps(detail, default=str))}
     return body
+
+
+def _sse_bytes(text: str) -> bytes:
+    """SSE text as UTF-8. A lone surrogate (content="a\\ud800b") has no UTF-8 form; it goes
+    as the JSON escape ``\\ud800``, which is what it is inside the event's JSON string and
+    what the non-streamed answer sends, so the client reads back the text it was given."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _json_response(module: Any, status: int, body: Any,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_fim.factory import FIMResponseFactory
     from pytest_fim.mock import FIMMock
     from pytest_fim.models import FIMCompletionResponse
+    from pytest_fim.snapshot import FIMSnapshot
     from pytest_fim.stream import FIMStreamFactory
 
 _MARKERS = (
@@ -45,24 +46,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: The core's defaults as they were before this session set its own, put back
+#: at its end: an in-process run (pytester's) must leave the outer suite's as found.
+_OUTER_SETTINGS = pytest.StashKey[tuple[bool, int]]()
+
+
+def _assertion_verbosity(config: pytest.Config) -> int:
+    """How much failure text to show: pytest's verbosity for assertions.
+
+    pytest >= 8 reads it with ``config.get_verbosity("assertions")``, which
+    honours the ``verbosity_assertions`` ini option and falls back to ``-v``;
+    pytest 7.4 has only ``-v``.
+    """
+    get_verbosity = getattr(config, "get_verbosity", None)
+    if get_verbosity is not None:
+        return int(get_verbosity(getattr(pytest.Config, "VERBOSITY_ASSERTIONS", "assertions")))
+    return int(config.getoption("verbose", 0) or 0)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register markers and hand the suite's defaults to the core."""
     for line in _MARKERS:
         config.addinivalue_line("markers", line)
     from pytest_fim import _settings
 
+    config.stash[_OUTER_SETTINGS] = (_settings.default_strict, _settings.verbosity)
     _settings.default_strict = bool(config.getoption("fim_strict")) or bool(
         config.getini("fim_strict")
     )
-    _settings.verbosity = int(config.getoption("verbose", 0) or 0)
+    _settings.verbosity = _assertion_verbosity(config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Put the core's defaults back, for in-process runs such as pytester's."""
+    """Put back the core's defaults as this session found them (for pytester's runs)."""
     from pytest_fim import _settings
 
-    _settings.default_strict = False
-    _settings.verbosity = 0
+    outer = config.stash.get(_OUTER_SETTINGS, None)
+    if outer is not None:
+        _settings.default_strict, _settings.verbosity = outer
 
 
 def _test_seed(request: pytest.FixtureRequest) -> str:
@@ -111,15 +132,48 @@ def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     return FIMStreamFactory(_test_seed(request))
 
 
-#: What failed the call phase of a test that uses fim_mock, for its teardown.
-_CALL_FAILURE = pytest.StashKey[BaseException]()
+#: What failed the setup or call of the current run of a test that uses
+#: fim_mock, for its teardown.
+_FAILURE = pytest.StashKey[BaseException]()
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-    """Remember what failed a test using fim_mock, so its teardown does not say it again."""
-    if call.when == "call" and call.excinfo is not None \
-            and "fim_mock" in getattr(item, "fixturenames", ()):
-        item.stash[_CALL_FAILURE] = call.excinfo.value
+    """Remember what failed a test using fim_mock, so its teardown does not say it again.
+
+    Each run of the test starts clean: pytest-rerunfailures runs the same
+    item again, and a rerun that passes gets fim_mock's whole teardown check.
+    """
+    if call.when == "teardown" or "fim_mock" not in getattr(item, "fixturenames", ()):
+        return
+    if call.excinfo is not None:
+        item.stash[_FAILURE] = call.excinfo.value
+    elif call.when == "setup" and _FAILURE in item.stash:
+        del item.stash[_FAILURE]
+
+
+#: Other plugins' fixtures that stand in for httpx, as a message names them.
+_OTHER_HTTP_MOCKS = {"httpx_mock": "pytest-httpx's httpx_mock", "respx_mock": "respx's respx_mock"}
+
+
+def _set_up_other_http_mocks(request: pytest.FixtureRequest) -> None:
+    # Who answers must not depend on the order of the test's arguments.
+    # pytest-httpx patches the transport method fim_mock patches: set up
+    # first, its patch is the one fim_mock wraps, so FIM requests reach
+    # fim_mock and the rest pass on to it. respx's default mocker patches
+    # httpcore, below that method, so fim_mock is in front of it either way;
+    # its "httpx" mocker swaps the client's transport and is in front of
+    # fim_mock, which then sees only what a respx route passes through: say
+    # so rather than let respx answer (or refuse) the FIM requests queued here.
+    for name, named in _OTHER_HTTP_MOCKS.items():
+        if name not in request.fixturenames:
+            continue
+        other = request.getfixturevalue(name)
+        if getattr(other, "using", None) == "httpx":
+            pytest.fail(f"fim_mock cannot answer under {named} with using='httpx': that mocker "
+                        f"hands every request to respx before it reaches the transport "
+                        f"fim_mock stands in for. Use respx's default mocker "
+                        f"(using='httpcore'), which leaves the FIM endpoint to fim_mock, or "
+                        f"answer the FIM endpoint with respx alone", pytrace=False)
 
 
 @pytest.fixture
@@ -130,6 +184,10 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     Fails the test at teardown if a request found nothing queued (even one the
     code under test swallowed) or, unless ``@pytest.mark.fim_mock(
     assert_all_requested=False)``, if queued answers were never requested.
+    With pytest-httpx's ``httpx_mock`` or respx's ``respx_mock`` in the same
+    test, fim_mock answers the FIM endpoint and the other mock the rest,
+    whatever the order of the fixtures; fails at setup under respx's
+    ``using="httpx"`` mocker, which would answer every request itself.
     """
     from pytest_fim.mock import FIMMock
 
@@ -141,16 +199,42 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
             if marker is not None else []
         pytest.fail(f"@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
                     f"got {', '.join(given)}", pytrace=False)
+    _set_up_other_http_mocks(request)
     mock = FIMMock(**options)
     mock.install(monkeypatch.setattr)
     yield mock
     # Outside any except block: a failure raised while handling another
     # would print the message twice ("During handling of ...").
-    problems = mock.teardown_problems(request.node.stash.get(_CALL_FAILURE, None))
+    problems = mock.teardown_problems(request.node.stash.get(_FAILURE, None))
     if problems:
         from pytest_fim.problems import render
 
         pytest.fail(render("fim_mock was not used as queued:", problems), pytrace=False)
+
+
+@pytest.fixture
+def fim_snapshot(request: pytest.FixtureRequest) -> FIMSnapshot:
+    """``assert value == fim_snapshot``: FIM output against a reviewable file, kept by syrupy.
+
+    ``pytest --snapshot-update`` writes and updates the files. Needs syrupy
+    (``pip install 'pytest-fim[snapshot]'``); without it, a test that uses
+    this fixture fails with one line saying so and nothing else changes.
+    """
+    from pytest_fim.snapshot import MISSING_SYRUPY, FIMSnapshot, extension_class
+
+    try:
+        import syrupy  # noqa: F401 - asked each time: the extension may be built already
+        extension = extension_class()
+    except ImportError:
+        extension = None
+    if extension is None:  # failed outside the except block: one line, no "during handling"
+        pytest.fail(MISSING_SYRUPY, pytrace=False)
+    if not request.config.pluginmanager.hasplugin("syrupy"):
+        pytest.fail("fim_snapshot needs syrupy's pytest plugin, which is not loaded "
+                    "(-p no:syrupy, or plugin autoloading is off: add -p syrupy)", pytrace=False)
+    # On top of syrupy's own fixture, never in its place: its options, report
+    # and other extensions work as they do without us.
+    return FIMSnapshot(request.getfixturevalue("snapshot").use_extension(extension))
 
 
 #: The Mistral SDK's models of a FIM request, response or stream, and of their
@@ -191,6 +275,6 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
     try:
         from pytest_fim.explain import explain_equality
 
-        return explain_equality(left, right, verbosity=int(config.getoption("verbose", 0) or 0))
+        return explain_equality(left, right, verbosity=_assertion_verbosity(config))
     except Exception:  # never break pytest's report: fall back to its default
         return None

@@ -26,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 from pytest_fim.factory import Content, make_fim_response
-from pytest_fim.inputs import StreamInput, to_stream
+from pytest_fim.inputs import StreamInput, api_error, to_stream
 from pytest_fim.models import (
     CHUNK_FINISH_REASONS,
     FINISH_REASONS,
@@ -39,7 +39,9 @@ from pytest_fim.validate import (
     PROBLEM_LIMIT,
     check_response,
     from_pydantic,
+    not_fim_shape,
     resolve_strict,
+    text_completion_choice,
     usage_arithmetic,
 )
 
@@ -199,6 +201,8 @@ def _load_batch(batch: list[str], first_number: int, seen: _Seen) -> list[Any]:
         if isinstance(loaded, list) and len(loaded) == len(batch):
             return loaded
     except (ValueError, RecursionError):
+        pass
+    except TypeError:  # text with a lone surrogate, which pydantic-core cannot take as UTF-8
         pass
     # Some event is not one JSON value (or only the standard library reads it):
     # read them one at a time, in the standard library's words.
@@ -488,6 +492,10 @@ def _schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
     """Schema problems of ``(position, chunk)`` pairs, in pydantic's words, each
     named by its chunk; every chunk is checked until enough problems are found."""
     found: list[Problem] = []
+    # What a chunk's errors would only echo: a chunk that is the API's error body
+    # (all of it), a choice in OpenAI's text completion form (its missing delta).
+    explained: set[tuple[int | str, ...]] = set()
+    text_form_said = False
     for start in range(0, len(numbered), _SCHEMA_BATCH):
         batch = numbered[start:start + _SCHEMA_BATCH]
         try:
@@ -497,8 +505,31 @@ def _schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
                                                 "choices carry message, not delta); check one "
                                                 "response with assert_valid_fim_response")
                          for position, chunk in batch if _looks_like_response(chunk))
+            for slot, (number, chunk) in enumerate(batch):
+                if type(chunk) is not dict:
+                    continue
+                said = api_error(chunk)
+                if said is not None:
+                    found.append(_problem(number, (), f"the API's error, not a stream "
+                                                        f"chunk: {said}"))
+                    explained.add((slot,))
+                    continue
+                choices = chunk.get("choices")
+                foreign = text_completion_choice(chunk, "delta")
+                if foreign is None or type(choices) is not list:
+                    continue
+                if not text_form_said:  # once: every chunk of such a stream has the form
+                    text_form_said = True
+                    found.append(_problem(number, ("choices", foreign, "text"),
+                                          not_fim_shape(chunk, foreign, "delta")))
+                explained.update((slot, "choices", index, "delta")
+                                 for index, choice in enumerate(choices)
+                                 if type(choice) is dict and "delta" not in choice
+                                 and "text" in choice)
             for error in exc.errors(include_url=False):
                 loc = error["loc"]
+                if loc[:1] in explained or tuple(loc) in explained:
+                    continue
                 position = batch[loc[0]][0] if loc and isinstance(loc[0], int) else None
                 inner = dict(error, loc=loc[1:]) if position is not None else error
                 path, message = from_pydantic(inner)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from pytest_fim import _settings
-from pytest_fim.inputs import to_data
+from pytest_fim.inputs import api_error, plain_data, to_data
 from pytest_fim.models import (
     FINISH_REASONS,
     UNION_TAGS,
@@ -56,8 +56,9 @@ def validate_fim_response(response: object, *, strict: bool | None = None) -> li
 
     ``response`` is any input kind of :mod:`pytest_fim.inputs`. ``strict``
     picks the profile (None: the suite's ``fim_strict`` default). Raises
-    ``TypeError`` for an unsupported input type; text that is not JSON is
-    reported as a problem, not raised.
+    ``TypeError`` for an unsupported input type; text that is not JSON, an
+    HTTP error response, the API's error body and an OpenAI-style text
+    completion are reported as problems saying what they are, not raised.
 
     >>> validate_fim_response({"id": "x", "object": "chat.completion",
     ...                        "model": "codestral-latest", "usage": {}})
@@ -110,11 +111,52 @@ def check_response(
     use_strict = resolve_strict(strict)
     if isinstance(response, FIMCompletionResponse) and not use_strict:
         data: Any = response.model_dump(by_alias=True, exclude_unset=True)
+    elif type(response) is dict:
+        # Models it may hold are replaced below, once pydantic has met them:
+        # a walk of every value up front would cost a plain dict ~15%.
+        data = response
     else:
         data = to_data(response)
     if not isinstance(data, dict):
         return None, [Problem("", f"expected a JSON object (a FIM completion response), got "
                                   f"{describe(data)}: {shorten(data)}")]
+    if data.get("object") == "error":
+        said = api_error(data)
+        return None, [Problem("", f"the API's error body, not a FIM completion: {said}")]
+    model, problems = _check_data(data, use_strict)
+    if model is None or _holds_models(data):
+        plain = plain_data(data)
+        if plain is not data:
+            return _check_data(plain, use_strict)
+    return model, problems
+
+
+def _holds_models(data: dict[str, Any]) -> bool:
+    """After pydantic accepted ``data``: whether one of our own models sits where an
+    object belongs (pydantic takes such an instance as it is, unseen by the rules here,
+    which read dicts). Any other model there is a validation error, never accepted."""
+    usage = data.get("usage")
+    if usage is not None and type(usage) is not dict:
+        return True
+    for choice in data.get("choices") or ():
+        if type(choice) is not dict:
+            return True
+        message = choice.get("message")
+        if message is None:
+            continue
+        if type(message) is not dict:
+            return True
+        content = message.get("content")
+        if type(content) is list and any(type(chunk) is not dict for chunk in content):
+            return True
+        for call in message.get("tool_calls") or ():
+            if type(call) is not dict or type(call.get("function")) is not dict:
+                return True
+    return False
+
+
+def _check_data(data: dict[str, Any], use_strict: bool
+                ) -> tuple[FIMCompletionResponse | None, list[Problem]]:
     found: list[tuple[Path, str]] = []
     overflow = ""
     model: FIMCompletionResponse | None
@@ -134,9 +176,33 @@ def check_response(
         found.extend(_strict_problems(data))
     if len(found) > 1:
         found.sort(key=lambda item: order_key(item[0]))
+    foreign = text_completion_choice(data, "message")
+    if foreign is not None:  # it says why the rest is wrong (or why it is empty): first
+        found.insert(0, (("choices", foreign, "text"),
+                         not_fim_shape(data, foreign, "message")))
     if overflow:
         found.append(((), overflow))
     return model, [Problem(format_path(path), message) for path, message in found]
+
+
+def text_completion_choice(data: dict[str, Any], holder: str) -> int | None:
+    """The position of the first choice in OpenAI's text completion form (``text``
+    where Mistral's FIM puts ``holder``: ``message``, or ``delta`` in a stream
+    chunk); None when there is none."""
+    choices = data.get("choices")
+    if type(choices) is list:
+        for position, choice in enumerate(choices):
+            if type(choice) is dict and holder not in choice and "text" in choice:
+                return position
+    return None
+
+
+def not_fim_shape(data: dict[str, Any], position: int, holder: str) -> str:
+    """Say that ``data`` is an OpenAI-style text completion, and where FIM content goes."""
+    obj = data.get("object")
+    named = f"object {shorten(obj)}, " if isinstance(obj, str) else ""
+    return (f"an OpenAI-style text completion ({named}as LiteLLM returns it), not Mistral's "
+            f"FIM shape: the FIM content belongs in choices[{position}].{holder}.content")
 
 
 def order_key(path: Path) -> tuple[tuple[int, int, str], ...]:

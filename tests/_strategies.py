@@ -1,10 +1,12 @@
 """Hypothesis strategies for hostile input, shared by tests/test_fuzz.py and
 bench/fuzz_soak.py: arbitrary JSON, near-valid responses, bytes, text with
-lone surrogates, NaN and infinities, huge and deep values."""
+lone surrogates, NaN and infinities, huge and deep values, code with every kind
+of line end and non-ASCII text, and event streams carrying them."""
 
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +25,57 @@ JSON_VALUES = st.recursive(
                                                                 max_size=5),
     max_leaves=25,
 )
+
+
+#: Line ends as files and streams have them: Python reads all three as one line end.
+LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
+#: Pieces of code that stress the line and column mapping: brackets, quotes,
+#: indentation, non-ASCII letters (two and three UTF-8 bytes), lone surrogates.
+CODE_TEXT = st.lists(
+    LINE_ENDS | SURROGATES | st.text(max_size=3) | st.sampled_from(
+        ["s = 1", "t = 2", "def f(a, b):", "    return a", "(", ")", "[", "]", "{", "}", "'",
+         '"', '"""', "#", "//", "\\", "\t", "    ", ":", ",", ";", "é", "中", "(é", "`"]),
+    max_size=14).map("".join)
+#: Statements of a small file that parses in any order ({end} is a line end), so
+#: the checks that read Python's tree and tokens (line and column numbers) run too.
+STATEMENTS = st.sampled_from(
+    ["s = 1", "t = (é, 2)", "def f(a, b):{end}    return a", "if s:{end}    y = '中'", "pass",
+     "# é", "z = [1,{end}  2]", "u = '\ud800'", "x = f(1,{end}      2)", "", 'w = """{end}"""',
+     "if s:{end}\tv = 3"])
+
+
+@st.composite
+def _cut_file(draw: Callable[..., Any]) -> tuple[str, str, str]:
+    """A file of statements (a piece of junk now and then) cut in three anywhere."""
+    lines = draw(st.lists(STATEMENTS | STATEMENTS | CODE_TEXT, min_size=1, max_size=8))
+    text = "".join(line.replace("{end}", draw(LINE_ENDS)) + draw(LINE_ENDS) for line in lines)
+    start, end = sorted(draw(st.integers(0, len(text))) for _ in range(2))
+    return text[:start], text[start:end], text[end:]
+
+
+#: A hole to fill: prefix, middle and suffix.
+HOLES = _cut_file() | _cut_file() | st.tuples(CODE_TEXT, CODE_TEXT, CODE_TEXT)
+
+
+@st.composite
+def sse_text(draw: Callable[..., Any]) -> Any:
+    """Server-sent events whose content has lone surrogates, non-ASCII text and every
+    line end, sent raw or escaped, as text or (when it can be) UTF-8 bytes."""
+    events = []
+    for _ in range(draw(st.integers(1, 4))):
+        chunk: dict[str, Any] = {"id": "a", "model": "m", "choices": [
+            {"index": 0, "delta": {"content": draw(CODE_TEXT) + draw(SURROGATES | st.just(""))},
+             "finish_reason": draw(st.sampled_from([None, "stop"]))}]}
+        if draw(st.booleans()):
+            chunk["usage"] = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+        events.append("data: " + json.dumps(chunk, ensure_ascii=draw(st.booleans())))
+    end = draw(LINE_ENDS)
+    text = "".join(event + end * 2 for event in events)
+    if draw(st.booleans()):
+        text += "data: [DONE]" + end * 2
+    if draw(st.booleans()):
+        return text.encode("utf-8", "surrogatepass")  # a lone surrogate: bytes that are not UTF-8
+    return text
 
 
 def _base(seed: int, n: int, content: str) -> dict[str, Any]:
@@ -97,6 +150,20 @@ def extreme_values() -> list[Any]:
     ]
 
 
+def hostile_holes() -> list[tuple[str, str, str]]:
+    """Holes that once crashed the quality checks: lone ``\\r`` line ends, a ``\\r\\n``
+    split by the hole, non-ASCII text beside them, lone surrogates."""
+    return [
+        ("s = 1\r", "t = 2\r", "u = 3\r"),
+        ("é\r\n", "", "\n\ré"),
+        ("(é\r\n", "", "\n\ré("),
+        ("def f(a, b):\r", "    return a +\r", "\rprint(f(1, 2))\r"),
+        ("x = '\ud800'\r", "y = (\udfff\r", ")\r"),
+        ("function f() {\r", "  return 1;\r", "}\r"),
+        ("if x:\r\n", "\ty = 1\r", "    z = 2\r\n"),
+    ]
+
+
 #: Everything the fuzz tests feed to each entry point.
 ANY_INPUT = (JSON_VALUES | near_valid() | BASE_RESPONSES | st.binary(max_size=200)
-             | st.text(max_size=200) | SURROGATES)
+             | st.text(max_size=200) | SURROGATES | CODE_TEXT | sse_text())

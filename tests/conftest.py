@@ -1,32 +1,34 @@
-"""Shared helpers for pytest-fim's own tests."""
+"""Shared fixtures for pytest-fim's own tests."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import os
 from typing import Any
 
 import pytest
+from _support import DATA_ENV, load_example
+from hypothesis import settings
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+# Tests time nothing (CI runs on two busy cores): no hypothesis deadline either.
+settings.register_profile("pytest-fim", deadline=None)
+settings.load_profile("pytest-fim")
 
 
-def load_example(name: str) -> dict[str, Any]:
-    """Load one of the reference responses in ../shared/data, or skip."""
-    path = DATA_DIR / name
-    if not path.exists():
-        pytest.skip(f"reference data {path} is not beside the checkout")
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say up front where the reference data comes from, or why its tests skip."""
+    folder = os.environ.get(DATA_ENV)
+    if folder:
+        return f"reference data: {DATA_ENV}={folder}"
+    return f"reference data: none ({DATA_ENV} is unset; the tests that need it skip)"
 
 
 @pytest.fixture
 def official() -> dict[str, Any]:
-    """The API reference's own example response."""
+    """The API reference's own example response (reference data, or skip)."""
     return load_example("official_example.json")
 
 
 @pytest.fixture
 def documented() -> dict[str, Any]:
-    """The response built from the SDK documentation's example values."""
+    """The response built from the SDK documentation's example values (reference data, or skip)."""
     return load_example("documented_example.json")

@@ -573,7 +573,9 @@ def test_everything_undone_after():
     assert not any(isinstance(finder, _ImportWatch) for finder in sys.meta_path)
     assert urllib3.HTTPConnectionPool.urlopen.__module__ == "urllib3.connectionpool"
 """)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist")
+    # Other HTTP mocks' plugins (pytest-httpx, respx) import httpx themselves.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist",
+                                           "-p", "no:pytest_httpx", "-p", "no:respx")
     result.assert_outcomes(passed=2)
 
 

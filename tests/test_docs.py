@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["pytest_fim.models", "pytest_fim.validate", "pytest_fim.factory",
            "pytest_fim.match", "pytest_fim.stream", "pytest_fim.quality", "pytest_fim.mock",
-           "pytest_fim.quality._reference", "pytest_fim.quality._execute"]
+           "pytest_fim.quality._reference", "pytest_fim.quality._execute", "pytest_fim.snapshot"]
 
 
 @pytest.mark.parametrize("name", MODULES)

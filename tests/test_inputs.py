@@ -93,3 +93,40 @@ def test_bad_json_is_an_assertion_that_shows_what_was_received(text: Any, says: 
         to_data(text)
     assert "received" in str(info.value)
     assert len(str(info.value)) < 500
+
+
+def _sdk_raw() -> tuple[dict[str, Any], dict[str, Any]]:
+    """What llama-index keeps as ``.raw``: ``dict(sdk_response)``, and its plain data."""
+    wire = make_fim_response("    return a + b\n", seed=4).model_dump(mode="json")
+    sdk = sdk_models().FIMCompletionResponse.model_validate(wire)
+    return dict(sdk), to_data(sdk)
+
+
+def test_a_mapping_holding_sdk_models_is_their_data() -> None:
+    raw, plain = _sdk_raw()
+    assert not isinstance(raw["usage"], dict)  # the SDK's UsageInfo, as llama-index holds it
+    data = to_data(raw)
+    assert data == plain
+    assert type(data["usage"]) is dict and type(data["choices"][0]) is dict
+    assert raw["usage"] is not data["usage"]  # the caller's mapping is left alone
+
+
+def test_models_at_any_depth_of_any_kind_become_their_data() -> None:
+    from pytest_fim import AssistantMessage, UsageInfo
+
+    class Extra(pydantic.BaseModel):
+        note: str
+
+    given = {"usage": UsageInfo(prompt_tokens=1, completion_tokens=2, total_tokens=3),
+             "choices": [{"index": 0, "message": AssistantMessage(content="x"),
+                          "meta": OrderedDict(deep=[(Extra(note="n"),)])}]}
+    assert to_data(given) == {
+        "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        "choices": [{"index": 0, "message": {"content": "x"},
+                     "meta": {"deep": [({"note": "n"},)]}}]}
+
+
+def test_plain_data_is_not_copied() -> None:
+    data = make_fim_response("x", n=2, seed=1).model_dump(mode="json")
+    assert to_data(data) is data
+    assert to_data(data)["choices"] is data["choices"]

@@ -279,3 +279,58 @@ def test_a_model_inside_a_partial_shape_is_compared_as_its_data() -> None:
     wrong = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=17)
     assert "usage.completion_tokens: changed: expected 1, got " in fim_diff(actual,
                                                                             {"usage": wrong})
+
+
+def test_models_on_the_actual_side_are_compared_as_their_data() -> None:
+    from _support import sdk_models
+
+    expected = response()
+    sdk = sdk_models().FIMCompletionResponse.model_validate(expected)
+    raw = dict(sdk)  # what llama-index keeps as .raw
+    assert_fim_response_matches(raw, expected)
+    assert_fim_response_matches(raw, raw)
+    assert fim_diff(dict(make_fim_response(CODE, seed=1)), expected) == ""
+    changed = copy.deepcopy(expected)
+    changed["choices"][0]["message"]["content"] = CODE.replace("total", "sum_")
+    with pytest.raises(FIMAssertionError) as info:
+        assert_fim_response_matches(raw, changed)
+    assert [p.path for p in info.value.problems] == ["choices[0].message.content"]
+    assert "type changed" not in str(info.value)
+
+
+def non_finite(**extra: Any) -> Any:
+    """Our model, holding extra top-level fields (NaN or ±inf, say)."""
+    from pytest_fim import FIMCompletionResponse
+
+    return FIMCompletionResponse.model_validate({**response(), **extra})
+
+
+def test_nan_and_inf_stay_what_they_are() -> None:
+    # JSON mode turned them into null: "got null None", "missing".
+    nan, inf = float("nan"), float("inf")
+    assert fim_diff(non_finite(score=nan), {"score": 1.0}).splitlines()[1:] == [
+        "  score: changed: expected 1.0, got nan"]
+    assert fim_diff(non_finite(score=-inf), {"score": inf}).splitlines()[1:] == [
+        "  score: changed: expected inf, got -inf"]
+    assert fim_diff({"a": 1}, non_finite(score=inf), ignore=(), exact=True) != ""
+    assert "score: missing: expected inf" in fim_diff({"a": 1}, {"score": inf})
+
+
+def test_two_nans_at_one_place_are_equal() -> None:
+    # NaN != NaN in Python; in a test two NaNs at one place say the same thing.
+    assert fim_diff(non_finite(score=float("nan")), {"score": float("nan")}) == ""
+    assert fim_diff({"a": [float("nan"), 1.0]}, {"a": [float("nan"), 1.0]}) == ""
+    assert fim_diff({"a": [float("nan")]}, {"a": [2.0, float("nan")]}, ignore_order=True) \
+        .splitlines()[1:] == ["  a: missing item: expected 2.0"]
+    assert "a: changed: expected nan, got 1.0" in fim_diff({"a": 1.0}, {"a": float("nan")})
+
+
+def test_a_logprob_of_minus_inf_is_shown() -> None:
+    data = response()
+    data["choices"][0]["logprobs"] = {"content": [{"token": "x", "logprob": float("-inf")}]}
+    model = make_fim_response(CODE, seed=1, choices=data["choices"])
+    expected = {"choices": [{"logprobs": {"content": [{"logprob": -0.5}]}}]}
+    assert fim_diff(model, expected).splitlines()[1:] == [
+        "  choices[0].logprobs.content[0].logprob: changed: expected -0.5, got -inf"]
+    expected["choices"][0]["logprobs"]["content"][0]["logprob"] = float("-inf")
+    assert fim_diff(model, expected) == ""

@@ -142,6 +142,32 @@ def test_callback_and_given_response(fim_mock):
     result.assert_outcomes(passed=6)
 
 
+def test_text_without_a_utf8_form_streams_as_json_escapes(pytester: pytest.Pytester) -> None:
+    # A lone surrogate cannot be UTF-8: it goes as the JSON escape the non-streamed
+    # answer uses too (a client reads it back; the SDK's strict JSON reader refuses it
+    # in both forms), instead of crashing the transport.
+    pytest.importorskip("httpx")
+    result = run(pytester, """
+import httpx
+from pytest_fim import parse_fim_sse
+
+def test_lone_surrogate(fim_mock):
+    fim_mock.add_stream(content="a\\ud800b c")
+    fim_mock.add_stream(sse='data: {"id": "1", "model": "m", "choices": [{"index": 0, '
+                            '"delta": {"content": "x\\udfff"}, "finish_reason": "stop"}]}'
+                            '\\n\\ndata: [DONE]\\n\\n')
+    fim_mock.add_response(content="a\\ud800b c")
+    def ask(stream):
+        return httpx.post("https://api.mistral.ai/v1/fim/completions",
+                          json={"model": "codestral-latest", "prompt": "p", "stream": stream})
+
+    assert assemble_fim_stream(ask(True).text).text() == "a\\ud800b c"
+    assert parse_fim_sse(ask(True).content)[0].choices[0].delta.content == "x\\udfff"
+    assert ask(False).json()["choices"][0]["message"]["content"] == "a\\ud800b c"
+""")
+    result.assert_outcomes(passed=1)
+
+
 @pytest.mark.parametrize(("status", "error", "says"), [
     (400, "SDKError", "FIM is not enabled for this model"),
     (401, "SDKError", "Unauthorized"),
@@ -178,28 +204,30 @@ def test_error_async(fim_mock):
 
 def test_retries_are_neither_slow_nor_endless(pytester: pytest.Pytester) -> None:
     result = run(pytester, """
-def test_default_client_does_not_retry(fim_mock):
+def test_default_client_does_not_retry(fim_mock, monkeypatch):
     # The SDK's default: no retry_config, so a 429 or 500 raises at once.
+    slept = []  # the SDK's waits, asked for, not timed
+    monkeypatch.setattr(time, "sleep", slept.append)
     fim_mock.add_error(429)
     fim_mock.add_error(500)
     client = Mistral(api_key=KEY)
-    start = time.perf_counter()
     for _ in range(2):
         with pytest.raises(errors.SDKError):
             client.fim.complete(model="m", prompt="p")
-    assert time.perf_counter() - start < 0.5  # Retry-After: 1 was not waited for
+    assert slept == []  # Retry-After: 1 was not waited for
     assert len(fim_mock.requests) == 2
 
-def test_configured_retries_consume_the_queue(fim_mock):
+def test_configured_retries_consume_the_queue(fim_mock, monkeypatch):
+    slept = []
+    monkeypatch.setattr(time, "sleep", slept.append)
     fim_mock.add_error(429, retry_after=0.01)
     fim_mock.add_error(503)
     fim_mock.add_response(content="third time")
     client = Mistral(api_key=KEY, retry_config=FAST_RETRIES)
-    start = time.perf_counter()
     response = client.fim.complete(model="m", prompt="p")
     assert response.choices[0].message.content == "third time"
     assert len(fim_mock.requests) == 3
-    assert time.perf_counter() - start < 1.0
+    assert len(slept) == 2 and sum(slept) < 1.0  # retry_after=0.01 and a short backoff
 
 def test_a_retry_with_nothing_queued_stops_at_once(fim_mock):
     fim_mock.add_error(429, retry_after=0.01)
@@ -438,3 +466,78 @@ def test_queueing_mistakes_are_caught_when_queued() -> None:
     with pytest.raises(LookupError, match="no valid FIM request"):
         mock.last_request  # noqa: B018
     assert mock.queued == [] and repr(mock) == "FIMMock(queued=0, requests=0, rejected=0)"
+
+
+def test_each_rerun_is_checked_on_its_own(pytester: pytest.Pytester) -> None:
+    # pytest-rerunfailures runs the same item again: the first run's failure
+    # must not excuse what the rerun leaves unused.
+    pytest.importorskip("pytest_rerunfailures")
+    result = run(pytester, """
+RUNS = []
+
+def test_flaky(fim_mock):
+    RUNS.append(1)
+    fim_mock.add_response(content="x")
+    assert len(RUNS) > 1, "the first run fails"
+""", "--reruns", "1")
+    result.assert_outcomes(passed=1, errors=1)
+    assert result.parseoutcomes()["rerun"] == 1
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_flaky*",
+        "fim_mock was not used as queued:",
+        "  1 queued answer was never requested: response(content='x')"])
+
+
+#: How a test registers a non-FIM answer with each other HTTP mock, and the
+#: module that provides it.
+OTHER_MOCKS = {
+    "httpx_mock": ("pytest_httpx", 'httpx_mock.add_response(url=OTHER, json={"other": True})'),
+    "respx_mock": ("respx", 'respx_mock.get(OTHER).respond(json={"other": True})'),
+}
+
+
+@pytest.mark.parametrize("other", sorted(OTHER_MOCKS))
+def test_another_http_mock_answers_the_rest_in_either_order(pytester: pytest.Pytester,
+                                                            other: str) -> None:
+    # The rule: fim_mock answers the FIM endpoint, the other mock everything
+    # else, whichever fixture the test names first. pytest-httpx patches the
+    # same transport method as fim_mock, so the order used to decide.
+    module, register = OTHER_MOCKS[other]
+    pytest.importorskip(module)
+    result = run(pytester, f"""
+import httpx
+
+FIM = "https://api.mistral.ai/v1/fim/completions"
+OTHER = "https://example.test/v1/models"
+
+def use_both(fim_mock, {other}):
+    fim_mock.add_response(content="from fim_mock")
+    {register}
+    with httpx.Client() as client:
+        fim = client.post(FIM, json={{"model": "codestral-latest", "prompt": "p"}})
+        rest = client.get(OTHER)
+    assert fim.json()["choices"][0]["message"]["content"] == "from fim_mock"
+    assert rest.json() == {{"other": True}}
+    assert fim_mock.last_request.prompt == "p"
+
+def test_fim_mock_named_first(fim_mock, {other}):
+    use_both(fim_mock, {other})
+
+def test_fim_mock_named_last({other}, fim_mock):
+    use_both(fim_mock, {other})
+""")
+    result.assert_outcomes(passed=2)
+
+
+def test_respx_answering_every_request_itself_is_refused(pytester: pytest.Pytester) -> None:
+    # respx's "httpx" mocker swaps the client's transport, in front of fim_mock:
+    # fim_mock would never see a request, so the test says so at once.
+    pytest.importorskip("respx")
+    result = run(pytester, """
+@pytest.mark.respx(using="httpx")
+def test_both(fim_mock, respx_mock):
+    fim_mock.add_response(content="never sent")
+""")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fim_mock cannot answer under respx's respx_mock with "
+                                 "using='httpx': *respx's default mocker (using='httpcore')*"])

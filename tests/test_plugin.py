@@ -151,12 +151,14 @@ def test_p_no_fim_disables_the_plugin(pytester: pytest.Pytester) -> None:
 
 def test_fixtures_and_help_are_documented(pytester: pytest.Pytester) -> None:
     fixtures = pytester.runpytest("--fixtures")
-    fixtures.stdout.fnmatch_lines([
-        "fim_response -- *plugin.py:*",
-        "    A valid FIMCompletionResponse; set its fields with @pytest.mark.fim_response(...).",
-        "fim_response_factory -- *plugin.py:*",
-        "    make_fim_response() with per-test deterministic ids*",
-    ])
+    # One fixture at a time: pytest 7 sorts them by "file:line" as text, so
+    # their order changes when a line number gains a digit.
+    for lines in (["fim_response -- *plugin.py:*", "    A valid FIMCompletionResponse; set its "
+                   "fields with @pytest.mark.fim_response(...)."],
+                  ["fim_response_factory -- *plugin.py:*",
+                   "    make_fim_response() with per-test deterministic ids*"],
+                  ["fim_snapshot -- *plugin.py:*", "    ``assert value == fim_snapshot``*"]):
+        fixtures.stdout.fnmatch_lines(lines, consecutive=True)
     help_text = pytester.runpytest("--help")
     help_text.stdout.fnmatch_lines(["pytest-fim (Mistral FIM completion responses):",
                                     "  --fim-strict*", "*fim_strict (bool):*"])
@@ -197,8 +199,37 @@ def test_loads_by_name_when_autoloading_is_off(pytester: pytest.Pytester,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.makepyfile("def test_it(fim_response):\n    assert fim_response.id\n")
-    pytester.runpytest_subprocess("-p", "pytest_fim.plugin").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-p", "fim").assert_outcomes(passed=1)
     pytester.runpytest_subprocess().assert_outcomes(errors=1)
+
+
+@pytest.mark.parametrize("autoload", ["on", "off"])
+@pytest.mark.parametrize("named_by", ["addopts -p fim", "addopts -p pytest_fim.plugin",
+                                      "conftest pytest_plugins"])
+def test_naming_the_plugin_works_with_autoloading_on_and_off(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, autoload: str, named_by: str,
+) -> None:
+    # What a suite writes once so that it runs under PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
+    # must not break it where autoloading is on (a developer's machine).
+    if autoload == "off":
+        monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    else:
+        monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    if named_by.startswith("addopts"):
+        pytester.makeini(f"[pytest]\naddopts = {named_by.removeprefix('addopts ')}\n")
+    else:
+        pytester.makeconftest('pytest_plugins = ["pytest_fim.plugin"]\n')
+    pytester.makepyfile(
+        """
+        from pytest_fim import assert_valid_fim_response
+
+        def test_it(fim_response, fim_mock):
+            assert_valid_fim_response(fim_response)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "already registered" not in result.stdout.str() + result.stderr.str()
 
 
 def test_ids_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
@@ -226,3 +257,94 @@ def test_ids_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
         runs.append(sorted(ids_file.read_text().splitlines()))
     assert runs[0] == runs[1]
     assert len({line.split()[1] for line in runs[0]}) == 6
+
+
+def test_pytester_runs_keep_exception_and_model_identity(pytester: pytest.Pytester) -> None:
+    # Plugin authors test with pytester, whose in-process runs drop the modules
+    # first imported inside them. What the suite takes from pytest_fim after
+    # such a run must still be what the helpers raise and the fixtures return.
+    # A fresh process, so that the inner run is where pytest_fim's modules load.
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_inner_run(pytester):
+            pytester.makepyfile('''
+                import pytest
+                from pytest_fim import (FIMAssertionError, FIMCompletionResponse,
+                                        assert_valid_fim_response)
+
+                def test_helpers(fim_response):
+                    assert isinstance(fim_response, FIMCompletionResponse)
+                    with pytest.raises(FIMAssertionError):
+                        assert_valid_fim_response({})
+            ''')
+            pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+        def test_after_the_inner_run(fim_response):
+            from pytest_fim import (FIMAssertionError, FIMCompletionResponse,
+                                    assert_valid_fim_response)
+
+            assert isinstance(fim_response, FIMCompletionResponse)
+            parsed = FIMCompletionResponse.model_validate(fim_response.model_dump())
+            assert parsed == fim_response
+            with pytest.raises(FIMAssertionError):
+                assert_valid_fim_response({})
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "pytester", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+#: A value longer than failure text shows below -vv.
+LONG_MODEL = "codestral-" + "x" * 300
+
+SHOWS_LONG_VALUES = f"""
+from pytest_fim import assert_fim_response_matches, make_fim_response
+
+def test_helper():
+    assert_fim_response_matches(make_fim_response(model={LONG_MODEL!r}), {{"model": "m"}})
+
+def test_assert_hook():
+    assert make_fim_response(model={LONG_MODEL!r}, seed=1) == make_fim_response(model="m", seed=1)
+"""
+
+
+def _shows_long_values(result: pytest.RunResult) -> bool:
+    # A "model: changed" line from the helper and one from the assert hook (and
+    # under -vv their copies in the short summary).
+    lines = [line for line in result.outlines if "model: changed" in line]
+    assert len(lines) >= 2, result.stdout.str()
+    return all(repr(LONG_MODEL) in line for line in lines)
+
+
+def test_an_inner_run_leaves_the_outer_settings_as_found(pytester: pytest.Pytester) -> None:
+    # The outer suite runs --fim-strict -vv; a run of its own inside (test_a_*
+    # runs first) must not turn that back to the defaults for the tests after it.
+    pytester.makepyfile(
+        test_a_inner="""
+        def test_inner_run(pytester):
+            pytester.makepyfile("def test_ok():\\n    pass\\n")
+            pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+        """,
+        test_b_outer=NO_CREATED.replace("def test_no_created", "def test_still_strict")
+        + SHOWS_LONG_VALUES.replace("def test_helper", "def test_still_verbose"),
+    )
+    result = pytester.runpytest("-p", "pytester", "-p", "no:cacheprovider",
+                                "--fim-strict", "-vv")
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines(["*created: required field is missing (strict profile*"])
+    assert _shows_long_values(result)
+
+
+def test_verbosity_assertions_ini_option_is_read(pytester: pytest.Pytester) -> None:
+    if not hasattr(pytest.Config, "get_verbosity"):
+        pytest.skip("verbosity_assertions came with pytest 8")
+    pytester.makepyfile(SHOWS_LONG_VALUES)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    assert not _shows_long_values(result)
+    pytester.makeini("[pytest]\nverbosity_assertions = 2\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    assert _shows_long_values(result)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from typing import Any
 
 import pytest
-from _support import DATA_DIR
+from _support import humaneval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,14 +28,6 @@ SUFFIX = "    return total / len(xs)\n"
 
 def checks(middle: Any, prefix: str = PREFIX, suffix: str = SUFFIX, **kw: Any) -> list[str]:
     return [problem.check for problem in fill_problems(prefix, middle, suffix, **kw)]
-
-
-def rows(name: str) -> list[dict[str, Any]]:
-    path = DATA_DIR / name
-    if not path.exists():
-        pytest.skip(f"{path} is not beside the checkout")
-    with gzip.open(path, "rt") as source:
-        return [json.loads(line) for line in source]
 
 
 def test_a_good_fill_passes() -> None:
@@ -163,12 +153,85 @@ def test_missing_parser_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch) -
         _syntax._parser.cache_clear()
 
 
+def test_a_check_that_cannot_run_warns_at_the_users_line(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import sys
+
+        import pytest
+
+        from pytest_fim.quality import _syntax
+
+
+        @pytest.fixture(autouse=True)
+        def no_languages_extra(monkeypatch):
+            # As if pytest-fim[languages] were not installed.
+            _syntax._parser.cache_clear()
+            monkeypatch.setitem(sys.modules, "tree_sitter", None)
+            yield
+            _syntax._parser.cache_clear()
+        """
+    )
+    pytester.makepyfile(
+        test_js="""
+        from pytest_fim import assert_brackets, assert_fills_hole, assert_syntax, fill_problems
+
+        HOLE = ("function f() {\\n", "  return 1;\\n", "}\\n")
+
+        def test_single_checks():
+            assert_syntax(*HOLE, language="javascript")
+            assert_brackets(*HOLE, language="js")
+
+        def test_all_checks():
+            assert fill_problems(*HOLE, language="javascript") == []
+            assert_fills_hole(*HOLE, language="javascript")
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "default")
+    result.assert_outcomes(passed=2)
+    note = ("FIMQualityNote: syntax: skipped: no javascript parser installed; "
+            "pip install 'pytest-fim[languages]' to check javascript syntax")
+    warned = [line.strip().rpartition("/")[2] for line in result.outlines
+              if "FIMQualityNote" in line]
+    assert warned == [f"test_js.py:{line}: {note}" for line in (6, 7, 10, 11)], \
+        result.stdout.str()
+
+
 def test_every_correct_humaneval_fill_passes() -> None:
     for name in ("HumanEval-SingleLineInfilling.jsonl.gz", "HumanEval-MultiLineInfilling.jsonl.gz"):
-        false = [(row["task_id"], [str(p) for p in found]) for row in rows(name)
+        false = [(row["task_id"], [str(p) for p in found]) for row in humaneval(name)
                  if (found := fill_problems(row["prompt"], row["canonical_solution"],
                                             row["suffix"]))]
         assert false == []
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_every_line_end_numbers_the_same_lines(end: str) -> None:
+    # Python ends a line at \r too: the line numbers and the join shown are the same
+    # whatever the file's line ends (and no \r reaches the terminal raw).
+    prefix, middle, suffix = (f"def f(a, b):{end}", f"    return a +{end}",
+                              f"{end}print(f(1, 2)){end}")
+    found = fill_problems(prefix, middle, suffix)
+    assert [(p.check, p.line, p.context) for p in found] == [
+        ("syntax", 2, ("1 | def f(a, b):", "2 | ⟦    return a +", "3 | ⟧",
+                       "4 | print(f(1, 2))"))]
+    if _has_module("tree_sitter_javascript"):  # the [languages] extra
+        found = fill_problems(f"function f() {{{end}", f"  return 1 +;{end}", f"}}{end}",
+                              language="javascript")
+        assert [(p.check, p.line) for p in found] == [("syntax", 2)]
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def test_a_hole_inside_a_crlf_line_end_is_shown_on_its_line() -> None:
+    assert fill_problems("é\r\n", "", "\n\ré") == []
+    found = fill_problems("(é\r", "", "\n\ré(")
+    assert [(p.check, p.line, p.context) for p in found] == [
+        ("empty", 1, ("1 | (é⟦⟧", "2 | ", "3 | é("))]
 
 
 def test_failure_text_shows_the_join(pytester: pytest.Pytester) -> None:
@@ -243,8 +306,8 @@ def test_pure_python_similarity_equals_rapidfuzz(first: str, second: str) -> Non
 
 
 def test_passes_tests_on_humaneval_samples() -> None:
-    sample = rows("HumanEval-SingleLineInfilling.jsonl.gz")[::200] + \
-        rows("HumanEval-MultiLineInfilling.jsonl.gz")[::1000]
+    sample = humaneval("HumanEval-SingleLineInfilling.jsonl.gz")[::200] + \
+        humaneval("HumanEval-MultiLineInfilling.jsonl.gz")[::1000]
     for row in sample:
         assert_passes_tests(row["prompt"], row["canonical_solution"], row["suffix"],
                             row["test"], entry_point=row["entry_point"], timeout=10)
@@ -268,7 +331,7 @@ def test_random_mid_line_spans_are_accepted() -> None:
     # every check but the scope heuristic.
     import random
 
-    data = rows("HumanEval-MultiLineInfilling.jsonl.gz")
+    data = humaneval("HumanEval-MultiLineInfilling.jsonl.gz")
     rng = random.Random(7)
     false = []
     for _ in range(600):

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import DATA_DIR
+from _support import humaneval
 
 from pytest_fim import FIMAssertionError, assert_passes_tests, make_fim_response
 
 
-def sample(name: str, every: int) -> list[dict[str, Any]]:
-    path = DATA_DIR / name
-    if not path.exists():
-        pytest.skip(f"the HumanEval infilling data is not at {path}")
-    with gzip.open(path, "rt", encoding="utf-8") as source:
-        return [json.loads(line) for line in source][::every]
-
-
-@pytest.mark.parametrize("row", sample("HumanEval-MultiLineInfilling.jsonl.gz", 1200),
-                         ids=lambda row: row["task_id"])
-def test_correct_multi_line_fills_pass_their_tests(row: dict[str, Any]) -> None:
+# Rows are picked by position, not read at collection: without the data the
+# tests must skip, and collection must not need it.
+@pytest.mark.parametrize("number", range(0, 5815, 1200), ids=lambda number: f"row{number}")
+def test_correct_multi_line_fills_pass_their_tests(number: int) -> None:
+    row = humaneval("HumanEval-MultiLineInfilling.jsonl.gz")[number]
     assert_passes_tests(row["prompt"], row["canonical_solution"], row["suffix"], row["test"],
                         entry_point=row["entry_point"], timeout=10)
 
 
 def test_a_wrong_fill_fails_with_the_tests_output() -> None:
-    [row] = sample("HumanEval-SingleLineInfilling.jsonl.gz", 10_000)
+    row = humaneval("HumanEval-SingleLineInfilling.jsonl.gz")[0]
     with pytest.raises(FIMAssertionError, match="fails its tests") as info:
         # HumanEval/0's loop over one number only: it parses, and it is wrong
         wrong = row["canonical_solution"].replace("(numbers)", "(numbers[:1])")
@@ -62,12 +54,10 @@ def test_a_timeout_ends_what_the_program_started(tmp_path: Path) -> None:
     marker = tmp_path / "still-running"
     child = (f"import time, pathlib\ntime.sleep(3)\n"
              f"pathlib.Path({str(marker)!r}).write_text('x')\n")
-    started = time.perf_counter()
     with pytest.raises(FIMAssertionError, match="did not finish within 1 s"):
         assert_passes_tests("import subprocess, sys, time\n",
                             f"subprocess.Popen([sys.executable, '-c', {child!r}])\n", "",
                             "time.sleep(60)", timeout=1)
-    assert time.perf_counter() - started < 10
     time.sleep(3.5)
     assert not marker.exists(), "the program's own child outlived the timeout"
 

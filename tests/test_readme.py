@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +55,8 @@ def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None
         exec(compile(code, "README.md", "exec"), {})
         return
     pytester.makepyfile(test_readme_example=code)
+    if "fim_snapshot" in code:  # a snapshot test's first run writes its file
+        pytester.runpytest("-p", "no:cacheprovider", "--snapshot-update")
     if any(name in code for name in OWN_PROCESS):
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no download
         pytester.makeconftest(REFUSE_NETWORK)
@@ -66,3 +70,31 @@ def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None
         assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, \
             result.stdout.str()
         assert outcomes.get("passed", 0) >= 1
+
+
+#: "SDK 2.x and 3.x raise `X`", "SDK 1.8 raises pydantic's `Y`": versions -> error name.
+SDK_CLAIM = re.compile(r"SDK ((?:\d+\.(?:x|\d+)(?:,? and )?)+) raises? (?:pydantic's )?`(\w+)`")
+
+
+def test_readme_names_the_error_the_sdk_raises_without_created(fim_mock: Any) -> None:
+    # The fim_mock section says what each SDK does with a response that lacks
+    # "created"; check the claim for the SDK installed here (CI has 3.x and 1.8).
+    pytest.importorskip("mistralai")
+    try:
+        from mistralai.client import Mistral  # SDK 2.x/3.x
+    except ImportError:
+        from mistralai import Mistral  # type: ignore[attr-defined,no-redef]
+    major, minor = (int(part) for part in metadata.version("mistralai").split(".")[:2])
+    fim_mock.add_response({"id": "x", "object": "chat.completion", "model": "m",
+                           "usage": {"prompt_tokens": 1, "completion_tokens": 1,
+                                     "total_tokens": 2},
+                           "choices": [{"index": 0, "finish_reason": "stop",
+                                        "message": {"role": "assistant", "content": "y"}}]})
+    client = Mistral(api_key="test-key")  # held: SDK 1.x closes a client nothing holds
+    with pytest.raises(Exception) as info:
+        client.fim.complete(model="m", prompt="p")
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    claims = {version: error for versions, error in SDK_CLAIM.findall(text)
+              for version in re.split(r",? and ", versions)}
+    label = f"{major}.{minor}" if major == 1 else f"{major}.x"
+    assert claims.get(label) == type(info.value).__name__, claims

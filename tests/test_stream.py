@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import DATA_DIR, sdk_models
+from _support import data_file, sdk_models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,10 +45,7 @@ def problems(stream: object, *, strict: bool = False) -> list[str]:
 
 
 def example() -> str:
-    path = DATA_DIR / "stream_example.sse"
-    if not path.exists():
-        pytest.skip("shared/data is not beside the checkout")
-    return path.read_text()
+    return data_file("stream_example.sse").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- parsing
@@ -546,3 +544,58 @@ def test_stream_factory_fixture(pytester: pytest.Pytester) -> None:
         result.assert_outcomes(passed=1)
         ids.append([line for line in result.outlines if line.startswith("ID")])
     assert ids[0] == ids[1] and ids[0]
+
+
+def test_chunk_dicts_holding_models_are_read_as_their_data() -> None:
+    from pytest_fim import DeltaMessage
+
+    chunks = [json.loads(event("", None)), json.loads(event("x", "stop", usage=True))]
+    for chunk, text in zip(chunks, ("def ", "f(): pass"), strict=True):
+        chunk["choices"][0]["delta"] = DeltaMessage(content=text)
+    assert assemble_fim_stream(chunks).text() == "def f(): pass"
+    assert problems(chunks) == []
+
+
+def test_an_http_error_response_is_not_a_stream() -> None:
+    httpx = pytest.importorskip("httpx")
+    response = httpx.Response(429, json={"object": "error", "message": "Requests rate limit "
+                                         "exceeded", "type": "rate_limited", "code": None})
+    says = "HTTP 429 response, not a FIM stream: Requests rate limit exceeded (type rate_limited)"
+    assert problems(response) == [says]
+    for function in (parse_fim_sse, assemble_fim_stream, assert_valid_fim_stream):
+        with pytest.raises(FIMAssertionError, match=re.escape(says)):
+            function(response)
+
+
+def test_an_error_event_inside_a_stream_is_named() -> None:
+    error = {"object": "error", "message": "Internal server error",
+             "type": "internal_server_error", "param": None, "code": None}
+    assert problems(sse(event("x"), json.dumps(error))) == [
+        "chunk 2: the API's error, not a stream chunk: Internal server error "
+        "(type internal_server_error)",
+        "choices[0]: never finished: no chunk gave it a finish_reason"]
+
+
+def test_a_text_completion_stream_is_named_once() -> None:
+    head = '{"id": "a", "object": "text_completion", "model": "m", "choices": [{"index": 0, '
+    stream = sse(*(head + f'"text": "{word}", "finish_reason": {finish}}}]}}'
+                   for word, finish in (("x", "null"), ("y", "null"), ("z", '"stop"'))))
+    said = ["chunk 1: choices[0].text: an OpenAI-style text completion (object "
+            "'text_completion', as LiteLLM returns it), not Mistral's FIM shape: the FIM "
+            "content belongs in choices[0].delta.content"]
+    assert problems(stream) == said
+    for function in (parse_fim_sse, assemble_fim_stream):
+        with pytest.raises(FIMAssertionError) as info:
+            function(stream)
+        assert [str(p) for p in info.value.problems] == said
+
+
+def test_lone_surrogates_in_sse_text_are_read_as_text() -> None:
+    # pydantic-core cannot take such text as UTF-8; the events are read one at a time.
+    stream = sse(event("a\ud800"), event("b\udfff", "stop", usage=True))
+    assert assemble_fim_stream(stream).text() == "a\ud800b\udfff"
+    assert [c.choices[0].delta.content for c in parse_fim_sse(stream)] == ["a\ud800", "b\udfff"]
+    assert problems(stream) == []
+    assert problems(sse('{"id": "\ud800')) == [
+        "event 1: not valid JSON (Unterminated string starting at at line 1 column 8): "
+        "'{\"id\": \"\\ud800'"]

@@ -215,3 +215,126 @@ def test_our_model_validates_as_itself() -> None:
 def test_model_json_schema_lists_the_enum() -> None:
     schema = json.dumps(FIMCompletionResponse.model_json_schema())
     assert '"model_length"' in schema and '"usage"' in schema
+
+
+def test_a_mapping_holding_sdk_models_is_valid() -> None:
+    # llama-index keeps dict(sdk_response) as .raw: SDK models one level down.
+    built = make_fim_response("    return a + b\n", seed=5)
+    sdk = sdk_models().FIMCompletionResponse.model_validate(built.model_dump(mode="json"))
+    assert assert_valid_fim_response(dict(sdk), strict=True) == built
+    assert validate_fim_response(dict(sdk)) == []
+
+
+def test_rules_reach_inside_models_held_by_a_mapping() -> None:
+    from pytest_fim import UsageInfo
+
+    raw = dict(make_fim_response("x", seed=1))
+    raw["usage"] = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=100)
+    assert messages(raw) == {
+        "usage.total_tokens": "100 != prompt_tokens + completion_tokens (16 + 1 = 17)"}
+
+
+def test_an_http_error_response_says_what_it_is(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("httpx")
+    pytester.makepyfile(
+        """
+        import httpx
+        from pytest_fim import assert_valid_fim_response
+
+        def test_rate_limited(fim_mock):
+            fim_mock.add_error(429)
+            response = httpx.post("https://api.mistral.ai/v1/fim/completions",
+                                  json={"model": "codestral-latest", "prompt": "def f("})
+            assert_valid_fim_response(response)
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "E * invalid FIM completion response (1 problem):",
+        "E *   HTTP 429 response, not a FIM completion: Requests rate limit exceeded "
+        "(type rate_limited)"])
+    assert "required field is missing" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(("status", "body", "says"), [
+    (429, {"object": "error", "message": "Requests rate limit exceeded", "type": "rate_limited",
+           "param": None, "code": "1300"},
+     "HTTP 429 response, not a FIM completion: Requests rate limit exceeded "
+     "(type rate_limited, code 1300)"),
+    (422, {"object": "error", "type": "invalid_request_error", "param": None, "code": None,
+           "message": {"detail": [{"type": "less_than_equal", "loc": ["body", "temperature"],
+                                   "msg": "Input should be less than or equal to 1.5",
+                                   "input": 3}]}},
+     "HTTP 422 response, not a FIM completion: temperature: Input should be less than or "
+     "equal to 1.5 (type invalid_request_error)"),
+    (401, {"message": "Unauthorized", "request_id": "0" * 32},
+     "HTTP 401 response, not a FIM completion: Unauthorized"),
+    (502, "<html>Bad Gateway</html>", "HTTP 502 response, not a FIM completion: "
+                                      "<html>Bad Gateway</html>"),
+    (503, b"", "HTTP 503 response, not a FIM completion: an empty body"),
+])
+def test_http_error_bodies(status: int, body: Any, says: str) -> None:
+    httpx = pytest.importorskip("httpx")
+    response = httpx.Response(status, json=body) if isinstance(body, dict) else \
+        httpx.Response(status, content=body if isinstance(body, bytes) else body.encode())
+    assert [str(p) for p in validate_fim_response(response)] == [says]
+
+
+def test_the_apis_error_body_as_a_mapping_is_named() -> None:
+    body = {"object": "error", "message": "Requests rate limit exceeded",
+            "type": "rate_limited", "param": None, "code": None}
+    assert messages(body) == {"": "the API's error body, not a FIM completion: Requests rate "
+                                  "limit exceeded (type rate_limited)"}
+    with pytest.raises(FIMAssertionError, match="the API's error body, not a FIM completion"):
+        assert_valid_fim_response(json.dumps(body), strict=True)
+
+
+def test_an_openai_text_completion_is_named_in_both_forms(pytester: pytest.Pytester) -> None:
+    # What LiteLLM's text_completion returns for Codestral, whole and streamed.
+    pytester.makepyfile(
+        """
+        from pytest_fim import assert_valid_fim_response, assert_valid_fim_stream
+
+        HEAD = {"id": "cmpl-1", "object": "text_completion", "created": 1700000000,
+                "model": "codestral-latest"}
+        USAGE = {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}
+
+        def test_response():
+            assert_valid_fim_response({**HEAD, "usage": USAGE, "choices": [
+                {"index": 0, "text": "    return a + b\\n", "logprobs": None,
+                 "finish_reason": "stop"}]})
+
+        def test_stream():
+            assert_valid_fim_stream([
+                {**HEAD, "choices": [{"index": 0, "text": "    return", "logprobs": None,
+                                      "finish_reason": None}]},
+                {**HEAD, "usage": USAGE, "choices": [{"index": 0, "text": " a + b\\n",
+                                                       "logprobs": None,
+                                                       "finish_reason": "stop"}]}])
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=2)
+    shown = [line[1:].strip() for line in result.outlines if line.startswith("E ")]
+    assert shown == [
+        "pytest_fim.FIMAssertionError: invalid FIM completion response (1 problem):",
+        "choices[0].text: an OpenAI-style text completion (object 'text_completion', "
+        "as LiteLLM returns it), not Mistral's FIM shape: the FIM content belongs in "
+        "choices[0].message.content",
+        "pytest_fim.FIMAssertionError: invalid FIM stream (1 problem):",
+        "chunk 1: choices[0].text: an OpenAI-style text completion (object "
+        "'text_completion', as LiteLLM returns it), not Mistral's FIM shape: the FIM "
+        "content belongs in choices[0].delta.content",
+    ]
+
+
+def test_the_text_completion_note_comes_first_in_the_strict_profile() -> None:
+    response = {"id": "c", "object": "text_completion", "model": "m", "created": 1,
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                "choices": [{"index": 0, "message": {"content": "x"}, "finish_reason": "stop"},
+                            {"index": 1, "text": "y", "finish_reason": "stop"}]}
+    found = validate_fim_response(response, strict=True)
+    assert found[0].path == "choices[1].text"
+    assert found[0].message.endswith("belongs in choices[1].message.content")
+    assert "object" in [p.path for p in found]

@@ -10,8 +10,10 @@ around it.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterable
+from types import FrameType
 from typing import Any, cast
 
 from pytest_fim.problems import FIMAssertionError
@@ -131,9 +133,23 @@ def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "
     for name, check in CHECKS.items():
         if name not in skipped:
             found.extend(check(fill))
-    for note in dict.fromkeys(fill.notes):
-        warnings.warn(note, FIMQualityNote, stacklevel=3)
+    _warn(fill.notes)
     return found
+
+
+def _warn(notes: Iterable[str]) -> None:
+    """Warn each note once, as a :class:`FIMQualityNote` that points at the user's call:
+    the first frame outside pytest-fim, however deep the helper that called this."""
+    level, frame = 1, sys._getframe(0)
+    while frame.f_back is not None and _ours(frame):
+        level, frame = level + 1, frame.f_back
+    for note in dict.fromkeys(notes):
+        warnings.warn(note, FIMQualityNote, stacklevel=level)
+
+
+def _ours(frame: FrameType) -> bool:
+    name = str(frame.f_globals.get("__name__", ""))
+    return name == "pytest_fim" or name.startswith("pytest_fim.")
 
 
 class FIMQualityNote(UserWarning):
@@ -182,13 +198,15 @@ def _single(name: str) -> Any:
         fill = _fill(prefix, middle, suffix, language=language, reference=reference,
                      allow_truncated=True, choice=choice, expect_empty=False)
         found = CHECKS[name](fill)
+        _warn(fill.notes)  # a check that could not run says so, as fill_problems does
         if found:
             raise FIMAssertionError(f"the completion does not fit the hole ({name}):", found)
 
     check.__name__ = check.__qualname__ = f"assert_{name}"
     check.__doc__ = (f"Assert the ``{name}`` check of :func:`assert_fills_hole` alone: "
                      f"{(CHECKS[name].__doc__ or '').strip()} Raises FIMAssertionError "
-                     f"when it fails; arguments as for assert_fills_hole.")
+                     f"when it fails; warns FIMQualityNote when it cannot run (no parser "
+                     f"for the language); arguments as for assert_fills_hole.")
     return check
 
 

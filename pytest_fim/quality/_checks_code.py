@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 import re
 
+from pytest_fim.quality._checks_text import TOKENS
 from pytest_fim.quality._fill import Fill, neutral_middles
 from pytest_fim.quality._problems import FillProblem
 from pytest_fim.quality._source import Join, indent_of
+from pytest_fim.quality._syntax import python_error
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
@@ -15,7 +17,6 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _CLOSING_LINE = re.compile(r"^[ \t]*([)\]}]|else\b|elif\b|except\b|finally\b|case\b|"
                            r"default\b|end\b|catch\b|\}|#|//)")
 _OPENS_BLOCK = re.compile(r"[:{(\[\\,]\s*(#.*|//.*)?$")
-_TOP_LEVEL_DEFINITION = re.compile(r"^(async\s+def|def|class|function|func|fn|pub\s+fn)\s")
 
 
 def check_syntax(fill: Fill) -> list[FillProblem]:
@@ -134,6 +135,8 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
         offset += len(line) + 1
     if not found and fill.language == "python" and error is None:
         found.extend(_python_unit(fill))
+    if not found and fill.language == "python" and error is not None:
+        found.extend(_shifted_deeper(fill))
     if not found:
         found.extend(_one_column_off(fill))
     last = join.prefix.rsplit("\n", 1)[-1]
@@ -144,6 +147,29 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
         found.append(fill.problem("indentation", "doubled whitespace at the join: the line "
                                                  "already has it before the hole", join.start))
     return found
+
+
+def _shifted_deeper(fill: Fill) -> list[FillProblem]:
+    """A middle one column deeper than its block, line after line: Python may then blame
+    the code after the hole ("unindent does not match" at an ``else:``), and a neutral
+    middle fails there too. The evidence is the repair: with every line of the middle
+    one column shallower, the file parses."""
+    join = fill.join
+    starts_line = not join.prefix or join.prefix.endswith("\n")
+    lines = join.middle.split("\n")
+    moved = [index for index, line in enumerate(lines)
+             if (index or starts_line) and line.startswith(" ") and line.strip()]
+    if not moved:
+        return []
+    for index in moved:
+        lines[index] = lines[index][1:]
+    if python_error(join.prefix + "\n".join(lines) + join.suffix) is not None:
+        return []
+    offset = join.start + sum(len(line) + 1 for line in lines[:moved[0]])
+    width = indent_of(lines[moved[0]]) + 1
+    return [fill.problem("indentation", f"the middle is one column deeper than its block "
+                                        f"(its first line at {width}): one column shallower, "
+                                        f"the file parses", offset)]
 
 
 def _one_column_off(fill: Fill) -> list[FillProblem]:
@@ -168,6 +194,17 @@ def _one_column_off(fill: Fill) -> list[FillProblem]:
     if width % 2 and width - 1 in levels and (second is None or indent_of(second) % 2 == 0):
         return [fill.problem("indentation", f"the first line is indented {width}, one column "
                                             f"more than the code around the hole",
+                             join.start)]
+    # A run of code lines that all sit one column deeper than the next line
+    # of the suffix, a line of the same kind (not a closer): entries of a
+    # list or dict shifted together, where no parser minds it.
+    code = [line for line in join.middle.split("\n") if line.strip()]
+    if width % 2 and following is not None and indent_of(following) == width - 1 \
+            and not _CLOSING_LINE.match(following) \
+            and all(indent_of(line) == width for line in code) \
+            and join.is_code(join.start + width - 1):  # not inside a docstring
+        return [fill.problem("indentation", f"the middle's lines are indented {width}, one "
+                                            f"column more than the code after the hole",
                              join.start)]
     if width - 1 not in levels and width not in levels:
         start = len(join.prefix) - len("\n".join(lines[at:]))
@@ -211,10 +248,9 @@ def _python_unit(fill: Fill) -> list[FillProblem]:
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt):
             (inside if first <= node.lineno <= last else outside).append(node)
-    lines = join.text.split("\n")
 
     def starts_its_line(node: ast.stmt) -> bool:
-        return not lines[node.lineno - 1][:node.col_offset].strip()
+        return not join.line_text(node.lineno)[:node.col_offset].strip()
 
     inside = [node for node in inside if starts_its_line(node)]
     unit = 0
@@ -235,7 +271,20 @@ def _python_unit(fill: Fill) -> list[FillProblem]:
 
 
 def check_scope(fill: Fill) -> list[FillProblem]:
-    """Over-generation: several lines in a line hole, or a middle that leaves its block."""
+    """Over-generation: the middle writes past the hole it was given.
+
+    Three kinds of evidence: several lines in a hole inside a line; a middle
+    whose last line is dedented below the code after the hole without closing
+    or opening a block (it left the block the suffix goes on in); a run-on
+    into new top-level code. The hole sits inside a block when the first
+    statement the middle writes or continues is indented, or goes on with a
+    block (``else:``, ``}``); the middle runs on when a later statement of
+    it starts at column 0 and goes on with nothing (not ``else``,
+    ``except``, a closer): a helper, a test, an ``if __name__ ==
+    "__main__":`` after the body. A hole at top level takes more top-level
+    code (a new function after the last one), and a header whose body is
+    the suffix (``def b():`` ending the middle) is no run-on either.
+    """
     join = fill.join
     line_rest = join.suffix.split("\n", 1)[0]
     line_hole = bool(join.prefix) and not join.prefix.endswith("\n") and line_rest.strip()
@@ -243,32 +292,90 @@ def check_scope(fill: Fill) -> list[FillProblem]:
         return [fill.problem("scope", "a hole inside a line is filled with several lines",
                              join.start)]
     following = next((line for line in _logical_suffix_lines(fill) if line.strip()), None)
-    if following is None:
-        return []
-    base = indent_of(following)
     middle_lines = [line for line in join.middle.split("\n") if line.strip()]
     if not middle_lines:
         return []
     last = middle_lines[-1]
     last_offset = join.start + join.middle.rfind(last)
-    if join.is_code(last_offset + indent_of(last)) and indent_of(last) < base \
-            and not _OPENS_BLOCK.search(last) and not _CLOSING_LINE.match(last) \
-            and (join.middle.rstrip(" \t").endswith("\n")):
+    base = indent_of(following) if following is not None else 0
+    if following is not None and join.is_code(last_offset + indent_of(last)) \
+            and indent_of(last) < base and not _OPENS_BLOCK.search(last) \
+            and not _CLOSING_LINE.match(last) and join.middle.rstrip(" \t").endswith("\n"):
         return [fill.problem("scope", f"the middle leaves its block: its last line is "
                                       f"indented {indent_of(last)}, the code after the hole "
                                       f"{base}", last_offset)]
-    if base > 0:
-        offset = join.start
-        # A definition that is the middle's last line opens the block the
-        # suffix goes on with ("}\n\nfunction b() {" before its body): no run-on.
-        split = join.middle.split("\n")
-        final = max(index for index, line in enumerate(split) if line.strip())
-        for index, line in enumerate(split):
-            if _TOP_LEVEL_DEFINITION.match(line) and index != final and join.is_code(offset):
-                return [fill.problem("scope", f"a new top-level definition starts inside the "
-                                              f"middle: {line.strip()[:60]!r}", offset)]
-            offset += len(line) + 1
+    run_on = _new_top_level(fill, base)
+    if run_on is not None:
+        return [fill.problem("scope", f"the middle runs on past its block into new top-level "
+                                      f"code: {run_on[1].strip()[:60]!r}", run_on[0])]
     return []
+
+
+#: A line that goes on with the statement before it instead of starting one.
+_GOES_ON = re.compile(r"[)\]}]|(else|elif|except|finally|case|default|catch)\b")
+#: The end of a line that opens a block: Python's ``:`` or a brace.
+_OPENS_BODY = re.compile(r"[:{]\s*(#.*|//.*)?$")
+#: Brackets that continue a statement over lines; in languages with braced
+#: blocks a brace opens a block, whose lines are statements.
+_BRACKET = re.compile(r"[()\[\]{}]")
+_PAREN = re.compile(r"[()\[\]]")
+
+
+def _new_top_level(fill: Fill, base: int) -> tuple[int, str] | None:
+    """The first statement the middle starts at column 0 after a hole inside a block,
+    as (offset, line); None when there is none (see :func:`check_scope`). ``base`` is
+    the indentation of the suffix's first statement."""
+    join = fill.join
+    # Only a line of the middle that starts at column 0 can be new top-level
+    # code; most middles have none, and the scan below reads the whole prefix.
+    if not re.search(r"\n[^\s]", join.middle):
+        return None
+    statements = _statement_lines(join)
+    first_code = next((join.start + index for index, char in enumerate(join.middle)
+                       if not char.isspace() and join.is_code(join.start + index)), None)
+    if first_code is None:
+        return None
+    before = [index for index, (offset, _) in enumerate(statements) if offset <= first_code]
+    if not before:
+        return None
+    hole = statements[before[-1]][1]
+    if not (indent_of(hole) or _GOES_ON.match(hole.lstrip(" \t"))):
+        return None  # the hole is at top level: more top-level code is a fill, not a run-on
+    # A leaked control token is the special_tokens check's business, not code.
+    new = [(offset, line) for offset, line in statements[before[-1] + 1:]
+           if (code := TOKENS.sub("", line)).strip() and not indent_of(code)
+           and not _GOES_ON.match(code)]
+    if not new:
+        return None
+    # The header of a block the suffix holds the body of ("def b():" and its
+    # decorators as the middle's last lines) is what the hole was cut across.
+    tail = [line for offset, line in statements if offset >= new[0][0]]
+    if base > 0 and _OPENS_BODY.search(join.middle.rstrip()) \
+            and all(line.startswith("@") for line in tail[:-1]):
+        return None
+    return new[0]
+
+
+def _statement_lines(join: Join) -> list[tuple[int, str]]:
+    """The lines of the prefix and middle that start a statement, with their offsets:
+    code outside brackets, not continuing a line that ends in a backslash."""
+    brackets = _BRACKET if join.language == "python" else _PAREN
+    mask = join.code_mask
+    text = join.text[:join.end]
+    found: list[tuple[int, str]] = []
+    depth = 0
+    offset = 0
+    continued = False
+    for line in text.split("\n"):
+        start = offset + indent_of(line)
+        if depth == 0 and not continued and line.strip() and mask[start]:
+            found.append((offset, line))
+        for match in brackets.finditer(line):
+            if mask[offset + match.start()]:
+                depth = depth + 1 if match.group() in _OPENERS else max(depth - 1, 0)
+        continued = line.endswith("\\") and join.language == "python"
+        offset += len(line) + 1
+    return found
 
 
 def _logical_suffix_lines(fill: Fill) -> list[str]:

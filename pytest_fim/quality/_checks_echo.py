@@ -8,10 +8,21 @@ from pytest_fim.quality._checks_text import TOKENS
 from pytest_fim.quality._fill import Fill
 from pytest_fim.quality._problems import FillProblem
 from pytest_fim.quality._source import code_lines, indent_of, substantive
+from pytest_fim.quality._syntax import ParserMissing, parse_error
 
 
 def check_suffix_echo(fill: Fill) -> list[FillProblem]:
-    """The middle repeats the code that comes after the hole."""
+    """The middle repeats the code that comes after the hole.
+
+    The evidence is the same text twice at the join: the middle ends with
+    the suffix's first lines, or with the start of the suffix (eight
+    characters or more, a word among them), or it is the suffix's first
+    lines again up to whitespace and line-end ``;``/``,``. Repeated text is
+    no echo when the code needs both copies: the file parses, and without
+    the middle's copy it does not (nested calls ``f(f(x))``, ``a[a[i]]``).
+    A repeat inside a line counts only when it holds code: in a string or a
+    comment, words repeat.
+    """
     join = fill.join
     # A leaked end token after the echo ("...echo<|endoftext|>") hides nothing.
     middle = TOKENS.sub("", join.middle)
@@ -23,19 +34,26 @@ def check_suffix_echo(fill: Fill) -> list[FillProblem]:
         tail, head = middle_lines[-count:], suffix_lines[:count]
         # Whole lines, indentation and all: even a short one ("t=0") is an echo.
         if len(tail) == count and tail == head and substantive(tail, 3):
-            offset = join.start + max(join.middle.rfind(tail[0].strip()), 0)
+            at = max(join.middle.rfind(tail[0].strip()), 0)
+            if _needs_both(fill, join.middle.rfind("\n", 0, at) + 1):
+                continue
             lines = f"{count} lines" if count > 1 else "line"
             return [fill.problem(
                 "suffix_echo", f"the middle ends with the {lines} the suffix starts with: "
-                f"{head[0].strip()[:60]!r}", offset)]
+                f"{head[0].strip()[:60]!r}", join.start + at)]
     overlap = _overlap(middle, join.suffix)
-    before = middle[len(middle) - len(overlap) - 1:][:1]
-    # An overlap that starts inside the middle's indentation is a coincidence of
-    # whitespace ("        return x" ends with "    return x"), not an echo.
-    if len(overlap.strip()) >= 8 and re.search(r"\w", overlap) and before not in (" ", "\t"):
-        return [fill.problem("suffix_echo", f"the middle runs on into the suffix: it ends "
-                                            f"with {overlap.strip()[:60]!r}, which the suffix "
-                                            f"starts with", join.end - len(overlap))]
+    if len(overlap.strip()) >= 8 and re.search(r"\w", overlap):
+        # An overlap that starts inside a run of whitespace (the middle's
+        # indentation, or the prefix's) is a coincidence of whitespace
+        # ("        return x" ends with "    return x"), not an echo.
+        head_text = join.prefix[-1:] + middle[:len(middle) - len(overlap)]
+        if not (head_text[-1:] in (" ", "\t") and overlap[:1] in (" ", "\t")) and \
+                _is_code(fill, overlap) and \
+                not _needs_both(fill, len(join.middle) - len(overlap)):
+            return [fill.problem("suffix_echo", f"the middle runs on into the suffix: it ends "
+                                                f"with {overlap.strip()[:60]!r}, which the "
+                                                f"suffix starts with",
+                                 join.end - len(overlap))]
     # A model that regenerates the suffix writes its lines again, perhaps with
     # other whitespace or without a line's trailing ";" or ","; merely similar
     # lines are common in correct code ("for i in range(n):" before "for j in
@@ -49,6 +67,32 @@ def check_suffix_echo(fill: Fill) -> list[FillProblem]:
                                             "again, up to whitespace and line-end "
                                             "punctuation", join.start)]
     return []
+
+
+def _is_code(fill: Fill, overlap: str) -> bool:
+    """True when either copy of ``overlap`` (the middle's end, the suffix's start) holds
+    code: a character outside strings and comments besides whitespace."""
+    join = fill.join
+    if not join.middle.endswith(overlap):
+        return True  # a leaked token sits between: the echo is the model's, not text
+    size = len(overlap)
+    return any(not overlap[index].isspace() and (join.is_code(join.end - size + index) or
+                                                 join.is_code(join.end + index))
+               for index in range(size))
+
+
+def _needs_both(fill: Fill, cut: int) -> bool:
+    """True when the code needs the middle's copy of the repeated text, which starts at
+    ``cut`` in the middle: the joined file parses, and with the middle cut there it does
+    not."""
+    join = fill.join
+    if fill.error is not None or not fill.parsed or join.middle[cut:] == "":
+        return False
+    try:
+        return parse_error(join.prefix + join.middle[:cut] + join.suffix,
+                           fill.language) is not None
+    except ParserMissing:
+        return False
 
 
 def _squeeze(lines: list[str]) -> str:

@@ -8,12 +8,14 @@ in a comment is not taken for code).
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+#: A line end, as Python's tokenizer reads source (form feeds and U+2028 are not).
+LINE_END = re.compile(r"\r\n?|\n")
 #: Languages whose comments and strings the lexer knows.
 C_LIKE = frozenset({"javascript", "typescript", "tsx", "java", "go", "rust", "c", "cpp",
                     "csharp", "kotlin", "swift", "php", "scala"})
@@ -46,9 +48,26 @@ class Join:
         """Offset just past the middle."""
         return len(self.prefix) + len(self.middle)
 
+    @cached_property
+    def line_bounds(self) -> tuple[list[int], list[int]]:
+        """Where each line of the joined file starts, and where its text ends (before
+        its line end). Lines end as Python reads source: ``\\n``, ``\\r\\n`` or a lone
+        ``\\r``, so the numbers agree with Python's syntax errors and tree."""
+        starts, ends = [0], []
+        for match in LINE_END.finditer(self.text):
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(self.text))
+        return starts, ends
+
     def line_of(self, offset: int) -> int:
         """1-based line number of ``offset`` in the joined file."""
-        return self.text.count("\n", 0, offset) + 1
+        return bisect_right(self.line_bounds[0], offset)
+
+    def line_text(self, number: int) -> str:
+        """The text of line ``number`` (1-based), without its line end."""
+        starts, ends = self.line_bounds
+        return self.text[starts[number - 1]:ends[number - 1]]
 
     @cached_property
     def code_mask(self) -> bytearray:
@@ -72,21 +91,30 @@ def code_mask(text: str, language: str) -> bytearray:
 def _python_mask(text: str) -> bytearray | None:
     """The mask from Python's own tokenizer; None when it cannot tokenize the file."""
     mask = bytearray(b"\x01") * len(text)
+    # The tokenizer gets one line a call, cut where Python ends lines: a line
+    # holding a lone \r would be two lines to it and one to us (and Python
+    # 3.12+ then fails to map its columns, on non-ASCII text with a decode error).
+    lines = [line for line in _LINE_CUT.split(text) if line]
     starts = [0]
-    for line in text.splitlines(keepends=True):
+    for line in lines:
         starts.append(starts[-1] + len(line))
     quiet = (tokenize.STRING, tokenize.COMMENT)
     fstring_parts = {getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE",
                                                           "FSTRING_END") if hasattr(tokenize, name)}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in tokenize.generate_tokens(iter(lines).__next__):
             if token.type in quiet or token.type in fstring_parts:
                 begin = starts[token.start[0] - 1] + token.start[1]
                 finish = starts[token.end[0] - 1] + token.end[1]
                 mask[begin:finish] = bytes(finish - begin)
-    except (tokenize.TokenError, SyntaxError, IndexError):
+    # UnicodeError: Python 3.12+ tokenizes UTF-8 bytes, which a lone surrogate has none of.
+    except (tokenize.TokenError, SyntaxError, IndexError, UnicodeError):
         return None
     return mask
+
+
+#: Splits text after each line end, keeping it with its line.
+_LINE_CUT = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
 def _lex_mask(text: str, language: str) -> bytearray:

@@ -87,7 +87,8 @@ def tree_sitter_error(source: str, language: str) -> ParseError | None:
     Raises :class:`ParserMissing` when tree-sitter or the grammar is absent.
     """
     # A lone surrogate cannot be UTF-8; tree-sitter counts rows, so a stand-in byte will do.
-    tree = _parser(language).parse(source.encode("utf-8", "replace"))
+    encoded = source.encode("utf-8", "replace")
+    tree = _parser(language).parse(encoded)
     if not tree.root_node.has_error:
         return None
     pending = [tree.root_node]
@@ -95,10 +96,19 @@ def tree_sitter_error(source: str, language: str) -> ParseError | None:
         node = pending.pop()
         if node.type == "ERROR" or node.is_missing:
             kind = f"missing {node.type}" if node.is_missing else "syntax error"
-            return ParseError(kind, node.start_point[0] + 1, exact=False)
+            return ParseError(kind, _line_at(source, encoded, node.start_byte), exact=False)
         pending.extend(reversed([child for child in node.children if child.has_error
                                  or child.is_missing or child.type == "ERROR"]))
     return ParseError("syntax error", None, exact=False)
+
+
+def _line_at(source: str, encoded: bytes, byte: int) -> int:
+    """The line of a tree-sitter node, numbered as Python numbers lines: tree-sitter's
+    rows count only ``\\n``, so a file with lone ``\\r`` line ends would disagree."""
+    # Each stand-in byte of the encoding is one character of the source.
+    offset = len(encoded[:byte].decode("utf-8", "replace"))
+    return source.count("\n", 0, offset) + source.count("\r", 0, offset) \
+        - source.count("\r\n", 0, offset) + 1
 
 
 def parse_error(source: str, language: str) -> ParseError | None:
