@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -87,6 +86,11 @@ def server():
 def run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
     pytester.makepyfile(HEADER + body)
     return pytester.runpytest("-p", "no:cacheprovider", *args)
+
+
+def run_subprocess(pytester: pytest.Pytester, body: str) -> pytest.RunResult:
+    pytester.makepyfile(HEADER + body)
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist")
 
 
 def warm(*names: str) -> None:
@@ -322,15 +326,24 @@ def test_aiohttp_backed_httpx_client(fim_mock):
     assert outcomes["passed"] >= 2
 
 
-@pytest.fixture(scope="module")
-def litellm_imported() -> Iterator[None]:
-    warm("litellm")  # seconds: once per worker that runs this test, not for the suite
-    yield
+REFUSE_NETWORK = """
+import socket
+
+def refuse(self, address):
+    raise OSError(f"this test refuses network access: {address!r}")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+"""
 
 
-def test_litellm_sync_async_and_streams(pytester: pytest.Pytester,
-                                        litellm_imported: None) -> None:
-    result = run(pytester, """
+def test_litellm_sync_async_and_streams(pytester: pytest.Pytester) -> None:
+    if importlib.util.find_spec("litellm") is None:
+        pytest.skip("litellm is not installed")
+    # In a process of its own: LiteLLM brings importlib_metadata, which takes over
+    # how package metadata is found for the whole process as it loads.
+    pytester.makeconftest(REFUSE_NETWORK)
+    result = run_subprocess(pytester, """
 import litellm
 
 MODEL = "text-completion-codestral/codestral-latest"
@@ -538,14 +551,7 @@ def test_swallowed(lookups, fim_mock):
 
 def test_a_suite_pays_only_for_the_clients_it_imports(pytester: pytest.Pytester) -> None:
     warm("requests")
-    pytester.makeconftest("""
-import socket
-
-def refuse(self, address):
-    raise OSError(f"the test refuses network access: {address!r}")
-
-socket.socket.connect = refuse
-""")
+    pytester.makeconftest(REFUSE_NETWORK)
     pytester.makepyfile("""
 import sys
 

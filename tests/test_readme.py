@@ -19,10 +19,24 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK = re.compile(r"(<!-- readme: fails -->\s*)?```python\n(.*?)```", re.S)
 
 
-#: Libraries a block uses that are imported out here first: pytester drops the
-#: modules a run imported, and LiteLLM brings importlib_metadata, which takes
-#: over finding package metadata as it loads (pytest itself then fails).
-IMPORT_FIRST = ("litellm",)
+#: Libraries whose blocks run in a process of their own. LiteLLM brings
+#: importlib_metadata, which takes over how package metadata is found for the
+#: whole process as it loads (pytest's own runs in this process then fail);
+#: requests half dropped by pytester between runs sees two http.cookiejar
+#: classes ("You can only merge into CookieJar").
+OWN_PROCESS = ("litellm", "requests")
+
+
+#: A subprocess has no root conftest: this one refuses the network there too.
+REFUSE_NETWORK = """
+import socket
+
+def refuse(self, address):
+    raise OSError(f"this test refuses network access: {address!r}")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+"""
 
 
 def blocks() -> list[tuple[str, bool]]:
@@ -40,14 +54,15 @@ def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None
     if "def test_" not in code:
         exec(compile(code, "README.md", "exec"), {})
         return
-    for name in IMPORT_FIRST:
-        if name in code:
-            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no download
-            pytest.importorskip(name)
     pytester.makepyfile(test_readme_example=code)
     if "fim_snapshot" in code:  # a snapshot test's first run writes its file
         pytester.runpytest("-p", "no:cacheprovider", "--snapshot-update")
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    if any(name in code for name in OWN_PROCESS):
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no download
+        pytester.makeconftest(REFUSE_NETWORK)
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist")
+    else:
+        result = pytester.runpytest("-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
     if fails:
         assert outcomes.get("failed", 0) >= 1, result.stdout.str()
