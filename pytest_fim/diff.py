@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_fim._text import VALUE_LIMIT, plural
 from pytest_fim._textdiff import Opcode, grouped_opcodes, opcodes, split_lines
 from pytest_fim.paths import Path, format_path
 from pytest_fim.problems import describe, shorten
@@ -31,8 +32,6 @@ MISSING: Any = _Missing()
 
 #: How many differences a message shows at default verbosity.
 SHOWN_DIFFERENCES = 10
-#: How long a value may print at default verbosity (-vv shows it whole).
-VALUE_LIMIT = 80
 #: How many lines of one unified diff a message shows at default verbosity:
 #: two 200,000-line texts that differ everywhere would print 400,000.
 DIFF_LINE_LIMIT = 50
@@ -141,7 +140,7 @@ def render_differences(differences: Sequence[Difference], *, verbosity: int = 0)
         lines.extend(_render_one(difference, limit, None if full else DIFF_LINE_LIMIT))
     hidden = len(differences) - len(shown)
     if hidden:
-        lines.append(f"… and {hidden} more difference{'s' if hidden != 1 else ''} "
+        lines.append(f"… and {plural(hidden, 'more difference')} "
                      f"(-vv shows all)")
     return lines
 
@@ -161,8 +160,8 @@ def _render_one(difference: Difference, limit: int | None,
     if kind in {"unexpected", "unexpected item"}:
         return [f"{where}: {kind}: {_value(actual, limit)}"]
     if kind == "length differs":
-        return [f"{where}: length differs: expected {expected} item{'s' if expected != 1 else ''}"
-                f", got {actual}"]
+        return [f"{where}: length differs: expected {plural(expected, 'item')}"
+                f", got {actual:,}"]
     if kind == "type changed":
         return [f"{where}: type changed: expected {describe(expected)} "
                 f"{_value(expected, limit)}, got {describe(actual)} {_value(actual, limit)}"]
@@ -215,7 +214,7 @@ def unified(expected: str, actual: str, limit: int | None = None,
         if max_lines is not None and len(out) - 2 >= max_lines:
             # Counted, not rendered: 400,000 lines cut cost what 50 shown cost.
             rest = sum(_hunk_rows(hunk, before, after) for hunk in hunks) - max_lines
-            out.append(f"… {rest:,} more diff line{'s' if rest != 1 else ''} not shown; "
+            out.append(f"… {plural(rest, 'more diff line')} not shown; "
                        f"-vv shows all")
             break
         if sign in "@\\":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_fim._text import plural
 from pytest_fim.diff import render_differences
 from pytest_fim.match import MAX_DEPTH, compare
 
@@ -34,7 +35,7 @@ def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list
         return [f"{left_name} == {right_name}",
                 f"equal data, but {left_name}.__eq__ says they differ ({why})"]
     count = len(differences)
-    return [f"{left_name} == {right_name}: {count} difference{'s' if count != 1 else ''} "
+    return [f"{left_name} == {right_name}: {plural(count, 'difference')} "
             f"(left is shown as actual, right as expected)",
             *render_differences(differences, verbosity=verbosity)]
 

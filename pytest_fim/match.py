@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_fim import _settings
+from pytest_fim._text import plural
 from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
 from pytest_fim.inputs import ACCEPTED_KINDS, to_data
 from pytest_fim.paths import ANY_INDEX, parse_pattern
@@ -151,7 +152,7 @@ def fim_diff(actual: object, expected: object, *,
 
 def summary(count: int) -> str:
     """The first line of a mismatch."""
-    return f"FIM response does not match expected ({count} difference{'s' if count != 1 else ''}):"
+    return f"FIM response does not match expected ({plural(count, 'difference')}):"
 
 
 def assert_fim_response_matches(actual: object, expected: object, *,

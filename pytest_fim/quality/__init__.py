@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from types import FrameType
 from typing import Any, cast
 
+from pytest_fim._text import plural
 from pytest_fim.problems import FIMAssertionError
 from pytest_fim.quality._checks import CHECKS, SPECIAL_TOKENS, Fill
 from pytest_fim.quality._execute import assert_passes_tests
@@ -186,9 +187,8 @@ def assert_fills_hole(prefix: str, middle: object, suffix: str, *, language: str
                           allow_truncated=allow_truncated, skip=skip, choice=choice,
                           expect_empty=expect_empty)
     if found:
-        count = len(found)
-        raise FIMAssertionError(f"the completion does not fit the hole ({count} "
-                                f"problem{'s' if count != 1 else ''}):", found)
+        raise FIMAssertionError(f"the completion does not fit the hole "
+                                f"({plural(len(found), 'problem')}):", found)
 
 
 def _single(name: str) -> Any:
