@@ -1,6 +1,6 @@
 """Differences between two responses, computed by DeepDiff and rendered for people.
 
-:func:`deep_differences` hands a pair of plain JSON-like values to DeepDiff
+:func:`deep_differences` hands a pair of JSON-like values to DeepDiff
 (tree view) and turns each change into a :class:`Difference` with a path in
 our syntax; :func:`render_differences` writes them one entry each, path
 first, with multi-line strings (code) shown as a unified diff and
@@ -73,7 +73,7 @@ _KINDS = {
 
 def deep_differences(expected: Any, actual: Any, base: Path = (), *,
                      ignore_order: bool = False) -> list[Difference]:
-    """DeepDiff ``expected`` against ``actual`` (plain JSON-like data).
+    """DeepDiff ``expected`` against ``actual`` (JSON-like data, no models).
 
     Paths are prefixed with ``base``. Raises ``ValueError`` for data nested
     too deeply to compare.

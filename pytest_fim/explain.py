@@ -20,7 +20,7 @@ def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list
     leave unset defaults out, dicts written by hand leave them out too.
     """
     left_name, right_name = type(left).__name__, type(right).__name__
-    left_data, right_data = _plain(left), _plain(right)
+    left_data, right_data = _comparable(left), _comparable(right)
     # compare() counts two NaNs at one place as equal; == on the data does not.
     differences = [] if left_data == right_data else \
         compare(left_data, right_data, ignore=(), exact=True)
@@ -65,7 +65,7 @@ def _holds_nan(data: Any, depth: int) -> bool:
     return False
 
 
-def _plain(value: object) -> Any:
+def _comparable(value: object) -> Any:
     from pytest_fim.inputs import to_data
 
     return _without_nulls(to_data(value), 0)

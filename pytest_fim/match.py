@@ -3,7 +3,7 @@
 The comparison is partial by default: keys absent from ``expected`` are not
 compared, at every depth; a key that is null on one side and absent on the
 other counts as equal (the schema's optional fields). Expected values that
-are not plain JSON data are matchers (anything whose ``__eq__`` accepts the actual value, such as
+are not JSON data are matchers (anything whose ``__eq__`` accepts the actual value, such as
 ``unittest.mock.ANY`` or dirty-equals); a compiled regular expression
 matches a string it finds a match in.
 
@@ -328,7 +328,7 @@ class _Walker:
                         and _below(trie, key) is not IGNORED:
                     self.found.append(Difference((*path, key), "unexpected", MISSING, value))
         if leaves_expected:
-            # The plain values that differ, in one DeepDiff call.
+            # The JSON values that differ, in one DeepDiff call.
             self.found.extend(deep_differences(leaves_expected, leaves_actual, path))
 
     def _collect_list(self, expected: list[Any], actual: list[Any], path: tuple[Any, ...],

@@ -402,14 +402,14 @@ def _block(path: str, text: str) -> str:
         f"{_FENCE if ends_with_newline else _NO_NEWLINE}"
 
 
-#: A line end that a plain line may not have (see _encode_line).
+#: A line end that a verbatim line may not have (see _encode_line).
 _LINE_END_SHOWN = re.compile(r"[ ·→¶]$", re.MULTILINE)
 
 
 def _encode_line(line: str) -> str:
     """A code line as written: verbatim, trailing whitespace as ``·``/``→``.
 
-    Three forms, told apart by the last character: a plain line never ends
+    Three forms, told apart by the last character: a verbatim line never ends
     in whitespace, ``·``, ``→`` or ``¶``; a line with trailing whitespace
     ends in ``·`` or ``→``; anything else (a carriage return, an invisible
     character, a line that would read as one of the others) is written as

@@ -56,7 +56,7 @@ _ALIASES = {"py": "python", "js": "javascript", "jsx": "javascript", "ts": "type
 
 
 def _middle_of(middle: object, choice: int) -> tuple[str, str | None]:
-    """The middle's text and the finish_reason it came with (None for plain text)."""
+    """The middle's text and the finish_reason it came with (None for a str middle)."""
     if isinstance(middle, str):
         return middle, None
     from pytest_fim.validate import assert_valid_fim_response
