@@ -14,18 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from pytest_fim import _settings
-from pytest_fim._schema import USAGE_COUNT_KEYS, from_pydantic, order_key
+from pytest_fim._schema import KNOWN_FIELDS, USAGE_COUNT_KEYS, from_pydantic, order_key
 from pytest_fim._text import plural
 from pytest_fim.inputs import api_error, dump_models, to_data
-from pytest_fim.models import (
-    AssistantMessage,
-    ChatCompletionChoice,
-    ContentChunk,
-    FIMCompletionResponse,
-    FunctionCall,
-    ToolCall,
-    UsageInfo,
-)
+from pytest_fim.models import FIMCompletionResponse
 from pytest_fim.paths import Path, format_path
 from pytest_fim.problems import Problem, describe, shorten
 
@@ -234,11 +226,6 @@ def _semantic_problems(data: dict[str, Any], found: list[tuple[Path, str]]) -> N
 
 # ---------------------------------------------------------------- strict profile
 
-_KNOWN_FIELDS: dict[str, frozenset[str]] = {
-    model.__name__: frozenset(field.alias or name for name, field in model.model_fields.items())
-    for model in (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
-                  ToolCall, FunctionCall, ContentChunk)
-}
 _STRICT_NOTE = "(strict profile: the live API always sends it)"
 
 
@@ -297,7 +284,7 @@ def _strict_choice(choice: dict[str, Any], path: Path) -> Iterator[tuple[Path, s
 
 
 def _unknown_fields(data: Mapping[str, Any], path: Path, model: str) -> Iterator[tuple[Path, str]]:
-    known = _KNOWN_FIELDS[model]
+    known = KNOWN_FIELDS[model]
     for key in data:
         if key not in known:
             yield ((*path, str(key)),

@@ -23,15 +23,21 @@ from pytest_fim.models import (
 from pytest_fim.paths import Path
 from pytest_fim.problems import describe, shorten
 
-__all__ = ["USAGE_COUNT_KEYS", "from_pydantic", "order_key"]
+__all__ = ["KNOWN_FIELDS", "USAGE_COUNT_KEYS", "from_pydantic", "order_key"]
 
 #: The token counts of ``usage``.
 USAGE_COUNT_KEYS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
 
-#: Each field's place in the schema, models in the order they nest.
+_MODELS = (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
+           ToolCall, FunctionCall, ContentChunk)  # in the order they nest
+#: The fields each model knows, by the model's name (as they are written in JSON).
+KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    model.__name__: frozenset(field.alias or name for name, field in model.model_fields.items())
+    for model in _MODELS
+}
+#: Each field's place in the schema.
 _FIELD_ORDER: dict[str, int] = {}
-for _model in (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
-               ToolCall, FunctionCall, ContentChunk):
+for _model in _MODELS:
     for _name in _model.model_fields:
         _FIELD_ORDER.setdefault(_name, len(_FIELD_ORDER))
 
