@@ -13,154 +13,99 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from pytest_fim.factory import FIMResponseFactory, estimate_tokens, make_fim_response
-    from pytest_fim.match import assert_fim_response_matches, fim_diff
-    from pytest_fim.mock import FIMMock, RejectedRequest, Reply
-    from pytest_fim.models import (
-        AssistantMessage,
-        ChatCompletionChoice,
-        CompletionChunk,
-        CompletionEvent,
-        CompletionResponseStreamChoice,
-        ContentChunk,
-        DeltaMessage,
-        FIMCompletionRequest,
-        FIMCompletionResponse,
-        FunctionCall,
-        ToolCall,
-        UsageInfo,
-    )
-    from pytest_fim.problems import FIMAssertionError, Problem
-    from pytest_fim.quality import (
-        FillProblem,
-        FIMQualityNote,
-        assert_brackets,
-        assert_fills_hole,
-        assert_indentation,
-        assert_matches_reference,
-        assert_no_markdown,
-        assert_no_prefix_echo,
-        assert_no_repetition,
-        assert_no_special_tokens,
-        assert_no_suffix_echo,
-        assert_passes_tests,
-        assert_scope,
-        assert_syntax,
-        edit_similarity,
-        fill_problems,
-    )
-    from pytest_fim.snapshot import FIMSnapshot
-    from pytest_fim.stream import (
-        FIMStreamFactory,
-        assemble_fim_stream,
-        assert_valid_fim_stream,
-        make_fim_stream,
-        parse_fim_sse,
-        validate_fim_stream,
-    )
-    from pytest_fim.validate import assert_valid_fim_response, validate_fim_response
+    # For type checkers only (``X as X`` marks an explicit re-export); tests/test_exports.py
+    # checks that these are exactly the names of _EXPORTS_BY_MODULE.
+    from pytest_fim.factory import FIMResponseFactory as FIMResponseFactory
+    from pytest_fim.factory import estimate_tokens as estimate_tokens
+    from pytest_fim.factory import make_fim_response as make_fim_response
+    from pytest_fim.match import assert_fim_response_matches as assert_fim_response_matches
+    from pytest_fim.match import fim_diff as fim_diff
+    from pytest_fim.mock import FIMMock as FIMMock
+    from pytest_fim.mock import RejectedRequest as RejectedRequest
+    from pytest_fim.mock import Reply as Reply
+    from pytest_fim.models import AssistantMessage as AssistantMessage
+    from pytest_fim.models import ChatCompletionChoice as ChatCompletionChoice
+    from pytest_fim.models import CompletionChunk as CompletionChunk
+    from pytest_fim.models import CompletionEvent as CompletionEvent
+    from pytest_fim.models import CompletionResponseStreamChoice as CompletionResponseStreamChoice
+    from pytest_fim.models import ContentChunk as ContentChunk
+    from pytest_fim.models import DeltaMessage as DeltaMessage
+    from pytest_fim.models import FIMCompletionRequest as FIMCompletionRequest
+    from pytest_fim.models import FIMCompletionResponse as FIMCompletionResponse
+    from pytest_fim.models import FunctionCall as FunctionCall
+    from pytest_fim.models import ToolCall as ToolCall
+    from pytest_fim.models import UsageInfo as UsageInfo
+    from pytest_fim.problems import FIMAssertionError as FIMAssertionError
+    from pytest_fim.problems import Problem as Problem
+    from pytest_fim.quality import FillProblem as FillProblem
+    from pytest_fim.quality import FIMQualityNote as FIMQualityNote
+    from pytest_fim.quality import assert_brackets as assert_brackets
+    from pytest_fim.quality import assert_fills_hole as assert_fills_hole
+    from pytest_fim.quality import assert_indentation as assert_indentation
+    from pytest_fim.quality import assert_matches_reference as assert_matches_reference
+    from pytest_fim.quality import assert_no_markdown as assert_no_markdown
+    from pytest_fim.quality import assert_no_prefix_echo as assert_no_prefix_echo
+    from pytest_fim.quality import assert_no_repetition as assert_no_repetition
+    from pytest_fim.quality import assert_no_special_tokens as assert_no_special_tokens
+    from pytest_fim.quality import assert_no_suffix_echo as assert_no_suffix_echo
+    from pytest_fim.quality import assert_passes_tests as assert_passes_tests
+    from pytest_fim.quality import assert_scope as assert_scope
+    from pytest_fim.quality import assert_syntax as assert_syntax
+    from pytest_fim.quality import edit_similarity as edit_similarity
+    from pytest_fim.quality import fill_problems as fill_problems
+    from pytest_fim.snapshot import FIMSnapshot as FIMSnapshot
+    from pytest_fim.stream import FIMStreamFactory as FIMStreamFactory
+    from pytest_fim.stream import assemble_fim_stream as assemble_fim_stream
+    from pytest_fim.stream import assert_valid_fim_stream as assert_valid_fim_stream
+    from pytest_fim.stream import make_fim_stream as make_fim_stream
+    from pytest_fim.stream import parse_fim_sse as parse_fim_sse
+    from pytest_fim.stream import validate_fim_stream as validate_fim_stream
+    from pytest_fim.validate import assert_valid_fim_response as assert_valid_fim_response
+    from pytest_fim.validate import validate_fim_response as validate_fim_response
 
+#: The public names, by the module that defines each: the one list. ``__all__`` and
+#: the lazy lookup below are made from it.
+_EXPORTS_BY_MODULE: dict[str, tuple[str, ...]] = {
+    "pytest_fim.models": (
+        "AssistantMessage", "ChatCompletionChoice", "ContentChunk", "FIMCompletionResponse",
+        "FunctionCall", "ToolCall", "UsageInfo", "CompletionChunk", "CompletionEvent",
+        "CompletionResponseStreamChoice", "DeltaMessage", "FIMCompletionRequest",
+    ),
+    "pytest_fim.problems": (
+        "FIMAssertionError", "Problem",
+    ),
+    "pytest_fim.validate": (
+        "assert_valid_fim_response", "validate_fim_response",
+    ),
+    "pytest_fim.factory": (
+        "make_fim_response", "estimate_tokens", "FIMResponseFactory",
+    ),
+    "pytest_fim.stream": (
+        "parse_fim_sse", "assemble_fim_stream", "assert_valid_fim_stream", "validate_fim_stream",
+        "make_fim_stream", "FIMStreamFactory",
+    ),
+    "pytest_fim.match": (
+        "assert_fim_response_matches", "fim_diff",
+    ),
+    "pytest_fim.mock": (
+        "FIMMock", "Reply", "RejectedRequest",
+    ),
+    "pytest_fim.quality": (
+        "FIMQualityNote", "FillProblem", "assert_brackets", "assert_fills_hole",
+        "assert_indentation", "assert_matches_reference", "assert_no_markdown",
+        "assert_no_prefix_echo", "assert_no_repetition", "assert_no_special_tokens",
+        "assert_no_suffix_echo", "assert_passes_tests", "assert_scope", "assert_syntax",
+        "edit_similarity", "fill_problems",
+    ),
+    "pytest_fim.snapshot": (
+        "FIMSnapshot",
+    ),
+}
 #: Where each public name lives; read on first access.
 _EXPORTS: dict[str, str] = {
-    "AssistantMessage": "pytest_fim.models",
-    "ChatCompletionChoice": "pytest_fim.models",
-    "ContentChunk": "pytest_fim.models",
-    "FIMCompletionResponse": "pytest_fim.models",
-    "FunctionCall": "pytest_fim.models",
-    "ToolCall": "pytest_fim.models",
-    "UsageInfo": "pytest_fim.models",
-    "FIMAssertionError": "pytest_fim.problems",
-    "Problem": "pytest_fim.problems",
-    "assert_valid_fim_response": "pytest_fim.validate",
-    "validate_fim_response": "pytest_fim.validate",
-    "make_fim_response": "pytest_fim.factory",
-    "estimate_tokens": "pytest_fim.factory",
-    "FIMResponseFactory": "pytest_fim.factory",
-    "CompletionChunk": "pytest_fim.models",
-    "CompletionEvent": "pytest_fim.models",
-    "CompletionResponseStreamChoice": "pytest_fim.models",
-    "DeltaMessage": "pytest_fim.models",
-    "parse_fim_sse": "pytest_fim.stream",
-    "assemble_fim_stream": "pytest_fim.stream",
-    "assert_valid_fim_stream": "pytest_fim.stream",
-    "validate_fim_stream": "pytest_fim.stream",
-    "make_fim_stream": "pytest_fim.stream",
-    "FIMStreamFactory": "pytest_fim.stream",
-    "assert_fim_response_matches": "pytest_fim.match",
-    "fim_diff": "pytest_fim.match",
-    "FIMCompletionRequest": "pytest_fim.models",
-    "FIMMock": "pytest_fim.mock",
-    "Reply": "pytest_fim.mock",
-    "RejectedRequest": "pytest_fim.mock",
-    "FIMQualityNote": "pytest_fim.quality",
-    "FillProblem": "pytest_fim.quality",
-    "assert_brackets": "pytest_fim.quality",
-    "assert_fills_hole": "pytest_fim.quality",
-    "assert_indentation": "pytest_fim.quality",
-    "assert_matches_reference": "pytest_fim.quality",
-    "assert_no_markdown": "pytest_fim.quality",
-    "assert_no_prefix_echo": "pytest_fim.quality",
-    "assert_no_repetition": "pytest_fim.quality",
-    "assert_no_special_tokens": "pytest_fim.quality",
-    "assert_no_suffix_echo": "pytest_fim.quality",
-    "assert_passes_tests": "pytest_fim.quality",
-    "assert_scope": "pytest_fim.quality",
-    "assert_syntax": "pytest_fim.quality",
-    "edit_similarity": "pytest_fim.quality",
-    "fill_problems": "pytest_fim.quality",
-    "FIMSnapshot": "pytest_fim.snapshot",
+    name: module for module, names in _EXPORTS_BY_MODULE.items() for name in names
 }
-
-__all__ = [  # noqa: RUF022 - kept in the order of _EXPORTS
-    "__version__",
-    "AssistantMessage",
-    "ChatCompletionChoice",
-    "ContentChunk",
-    "FIMCompletionResponse",
-    "FunctionCall",
-    "ToolCall",
-    "UsageInfo",
-    "FIMAssertionError",
-    "Problem",
-    "assert_valid_fim_response",
-    "validate_fim_response",
-    "make_fim_response",
-    "estimate_tokens",
-    "FIMResponseFactory",
-    "CompletionChunk",
-    "CompletionEvent",
-    "CompletionResponseStreamChoice",
-    "DeltaMessage",
-    "parse_fim_sse",
-    "assemble_fim_stream",
-    "assert_valid_fim_stream",
-    "validate_fim_stream",
-    "make_fim_stream",
-    "FIMStreamFactory",
-    "assert_fim_response_matches",
-    "fim_diff",
-    "FIMCompletionRequest",
-    "FIMMock",
-    "Reply",
-    "RejectedRequest",
-    "FIMQualityNote",
-    "FillProblem",
-    "assert_brackets",
-    "assert_fills_hole",
-    "assert_indentation",
-    "assert_matches_reference",
-    "assert_no_markdown",
-    "assert_no_prefix_echo",
-    "assert_no_repetition",
-    "assert_no_special_tokens",
-    "assert_no_suffix_echo",
-    "assert_passes_tests",
-    "assert_scope",
-    "assert_syntax",
-    "edit_similarity",
-    "fill_problems",
-    "FIMSnapshot",
-]
+__all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:

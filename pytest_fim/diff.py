@@ -1,6 +1,6 @@
 """Differences between two responses, computed by DeepDiff and rendered for people.
 
-:func:`deep_differences` hands a pair of plain JSON-like values to DeepDiff
+:func:`deep_differences` hands a pair of JSON-like values to DeepDiff
 (tree view) and turns each change into a :class:`Difference` with a path in
 our syntax; :func:`render_differences` writes them one entry each, path
 first, with multi-line strings (code) shown as a unified diff and
@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_fim._text import VALUE_LIMIT, plural
 from pytest_fim._textdiff import Opcode, grouped_opcodes, opcodes, split_lines
 from pytest_fim._visible import escape_hidden
 from pytest_fim.paths import PathParts, format_path
@@ -32,8 +33,6 @@ MISSING: Any = _Missing()
 
 #: How many differences a message shows at default verbosity.
 SHOWN_DIFFERENCES = 10
-#: How long a value may print at default verbosity (-vv shows it whole).
-VALUE_LIMIT = 80
 #: How many lines of one unified diff a message shows at default verbosity:
 #: two 200,000-line texts that differ everywhere would print 400,000.
 DIFF_LINE_LIMIT = 50
@@ -75,7 +74,7 @@ _KINDS = {
 
 def deep_differences(expected: Any, actual: Any, base: PathParts = (), *,
                      ignore_order: bool = False) -> list[Difference]:
-    """DeepDiff ``expected`` against ``actual`` (plain JSON-like data).
+    """DeepDiff ``expected`` against ``actual`` (JSON-like data, no models).
 
     Paths are prefixed with ``base``. Raises ``ValueError`` for data nested
     too deeply to compare.
@@ -142,7 +141,7 @@ def render_differences(differences: Sequence[Difference], *, verbosity: int = 0)
         lines.extend(_render_one(difference, limit, None if full else DIFF_LINE_LIMIT))
     hidden = len(differences) - len(shown)
     if hidden:
-        lines.append(f"… and {hidden} more difference{'s' if hidden != 1 else ''} "
+        lines.append(f"… and {plural(hidden, 'more difference')} "
                      f"(-vv shows all)")
     return lines
 
@@ -162,8 +161,8 @@ def _render_one(difference: Difference, limit: int | None,
     if kind in {"unexpected", "unexpected item"}:
         return [f"{where}: {kind}: {_value(actual, limit)}"]
     if kind == "length differs":
-        return [f"{where}: length differs: expected {expected} item{'s' if expected != 1 else ''}"
-                f", got {actual}"]
+        return [f"{where}: length differs: expected {plural(expected, 'item')}"
+                f", got {actual:,}"]
     if kind == "type changed":
         return [f"{where}: type changed: expected {describe(expected)} "
                 f"{_value(expected, limit)}, got {describe(actual)} {_value(actual, limit)}"]
@@ -226,7 +225,7 @@ def unified(expected: str, actual: str, limit: int | None = None,
         if max_lines is not None and len(out) - 2 >= max_lines:
             # Counted, not rendered: 400,000 lines cut cost what 50 shown cost.
             rest = sum(_hunk_rows(hunk, before, after) for hunk in hunks) - max_lines
-            out.append(f"… {rest:,} more diff line{'s' if rest != 1 else ''} not shown; "
+            out.append(f"… {plural(rest, 'more diff line')} not shown; "
                        f"-vv shows all")
             break
         if sign in "@\\":

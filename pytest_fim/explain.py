@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_fim._text import plural
 from pytest_fim.diff import render_differences
 from pytest_fim.match import MAX_DEPTH, compare
 
@@ -19,7 +20,7 @@ def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list
     leave unset defaults out, dicts written by hand leave them out too.
     """
     left_name, right_name = type(left).__name__, type(right).__name__
-    left_data, right_data = _plain(left), _plain(right)
+    left_data, right_data = _comparable(left), _comparable(right)
     # compare() counts two NaNs at one place as equal; == on the data does not.
     differences = [] if left_data == right_data else \
         compare(left_data, right_data, ignore=(), exact=True)
@@ -34,7 +35,7 @@ def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list
         return [f"{left_name} == {right_name}",
                 f"equal data, but {left_name}.__eq__ says they differ ({why})"]
     count = len(differences)
-    return [f"{left_name} == {right_name}: {count} difference{'s' if count != 1 else ''} "
+    return [f"{left_name} == {right_name}: {plural(count, 'difference')} "
             f"(left is shown as actual, right as expected)",
             *render_differences(differences, verbosity=verbosity)]
 
@@ -64,7 +65,7 @@ def _holds_nan(data: Any, depth: int) -> bool:
     return False
 
 
-def _plain(value: object) -> Any:
+def _comparable(value: object) -> Any:
     from pytest_fim.inputs import to_data
 
     return _without_nulls(to_data(value), 0)

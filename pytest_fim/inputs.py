@@ -1,4 +1,4 @@
-"""Anything a user hands us, turned into plain JSON-like data, in one place.
+"""Anything a user hands us, turned into JSON-like data, in one place.
 
 Every public function of pytest-fim accepts the same kinds of input:
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
-__all__ = ["ACCEPTED_KINDS", "api_error", "error_message", "parse_json", "plain_data", "to_data"]
+__all__ = ["ACCEPTED_KINDS", "api_error", "dump_models", "error_message", "parse_json", "to_data"]
 
 #: How the accepted kinds are named in a ``TypeError``.
 ACCEPTED_KINDS = (
@@ -45,9 +45,9 @@ def to_data(obj: object, *, what: str = "completion response") -> Any:
     ``ValueError`` for a path that cannot be read.
     """
     if type(obj) is dict:
-        return plain_data(obj)
+        return dump_models(obj)
     if isinstance(obj, Mapping):
-        return plain_data(dict(obj))
+        return dump_models(dict(obj))
     if isinstance(obj, (str, bytes, bytearray, memoryview)):
         return parse_json(obj, what=what)
     if isinstance(obj, Path):
@@ -109,7 +109,7 @@ def _read_file(path: Path, what: str) -> bytes:
 _NOT_A_MODEL = object()
 
 
-def plain_data(value: Any) -> Any:
+def dump_models(value: Any) -> Any:
     """``value`` with every model inside it, at any depth, replaced by its data.
 
     Mappings that are not dicts become dicts on the way. Data with nothing to
@@ -120,10 +120,10 @@ def plain_data(value: Any) -> Any:
     """
     try:
         if type(value) is dict:
-            if _plain_dict(value):
+            if _is_json_dict(value):
                 return value
         elif type(value) is list:
-            if _plain_list(value):
+            if _is_json_list(value):
                 return value
         return _without_models(value)
     except RecursionError:
@@ -132,32 +132,32 @@ def plain_data(value: Any) -> Any:
 
 # The walk decides on exact types: JSON data holds nothing but these, and a
 # subclass of dict or list may hide anything behind its methods.
-def _plain_dict(data: dict[Any, Any]) -> bool:
+def _is_json_dict(data: dict[Any, Any]) -> bool:
     for value in data.values():
         kind = type(value)
         if kind is str or kind is int or value is None or kind is bool or kind is float:
             continue
         if kind is dict:
-            if not _plain_dict(value):
+            if not _is_json_dict(value):
                 return False
         elif kind is list:
-            if not _plain_list(value):
+            if not _is_json_list(value):
                 return False
         else:
             return False
     return True
 
 
-def _plain_list(data: list[Any]) -> bool:
+def _is_json_list(data: list[Any]) -> bool:
     for value in data:
         kind = type(value)
         if kind is dict:  # lists in a response hold choices, chunks and tool calls
-            if not _plain_dict(value):
+            if not _is_json_dict(value):
                 return False
         elif kind is str or kind is int or value is None or kind is bool or kind is float:
             continue
         elif kind is list:
-            if not _plain_list(value):
+            if not _is_json_list(value):
                 return False
         else:
             return False
@@ -380,7 +380,7 @@ def to_stream(obj: object) -> StreamInput:
     chunks = []
     for number, item in enumerate(items, start=1):
         # A chunk dict may hold models too (deltas built by hand, say).
-        data = plain_data(dict(item)) if isinstance(item, Mapping) else _dump_model(item)
+        data = dump_models(dict(item)) if isinstance(item, Mapping) else _dump_model(item)
         if data is _NOT_A_MODEL:
             raise TypeError(f"item {number} of the stream is {type(item).__name__} "
                             f"{shorten(item, 60)}; a stream is {STREAM_KINDS}")

@@ -3,7 +3,7 @@
 The comparison is partial by default: keys absent from ``expected`` are not
 compared, at every depth; a key that is null on one side and absent on the
 other counts as equal (the schema's optional fields). Expected values that
-are not plain JSON data are matchers (anything whose ``__eq__`` accepts the actual value, such as
+are not JSON data are matchers (anything whose ``__eq__`` accepts the actual value, such as
 ``unittest.mock.ANY`` or dirty-equals); a compiled regular expression
 matches a string it finds a match in.
 
@@ -22,6 +22,7 @@ from typing import Any
 
 from pytest_fim import _settings
 from pytest_fim._pairing import pair_unordered
+from pytest_fim._text import plural
 from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
 from pytest_fim.inputs import ACCEPTED_KINDS, to_data
 from pytest_fim.paths import IGNORED, IgnoreTree, ignore_below, ignore_tree, parse_pattern
@@ -92,7 +93,7 @@ def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = D
     except RecursionError:
         raise ValueError("cannot compare: the responses are nested too deeply "
                          "(or one of them refers to itself)") from None
-    from pytest_fim.validate import order_key
+    from pytest_fim._schema import order_key
 
     return sorted(walker.found, key=lambda difference: order_key(difference.path))
 
@@ -117,7 +118,7 @@ def fim_diff(actual: object, expected: object, *,
 
 def summary(count: int) -> str:
     """The first line of a mismatch."""
-    return f"FIM response does not match expected ({count} difference{'s' if count != 1 else ''}):"
+    return f"FIM response does not match expected ({plural(count, 'difference')}):"
 
 
 def assert_fim_response_matches(actual: object, expected: object, *,
@@ -293,7 +294,7 @@ class _Walker:
                         and ignore_below(trie, key) is not IGNORED:
                     self.found.append(Difference((*path, key), "unexpected", MISSING, value))
         if leaves_expected:
-            # The plain values that differ, in one DeepDiff call.
+            # The JSON values that differ, in one DeepDiff call.
             self.found.extend(deep_differences(leaves_expected, leaves_actual, path))
 
     def _collect_list(self, expected: list[Any], actual: list[Any], path: tuple[Any, ...],

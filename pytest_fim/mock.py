@@ -38,11 +38,11 @@ from pydantic import ValidationError
 
 from pytest_fim._clients import WireRequest, WireResponse, install, is_mistral_host
 from pytest_fim._clients._wire import strip_fragment
+from pytest_fim._schema import from_pydantic
 from pytest_fim.factory import estimate_tokens, make_fim_response
 from pytest_fim.inputs import to_data
 from pytest_fim.models import FIMCompletionRequest
-from pytest_fim.problems import FIMAssertionError, Problem, render, shorten
-from pytest_fim.validate import from_pydantic
+from pytest_fim.problems import FIMAssertionError, Problem, shorten
 
 __all__ = ["FIMMock", "RejectedRequest", "Reply"]
 
@@ -477,12 +477,6 @@ class FIMMock:
         if self._queue and self.assert_all_requested and failure is None:
             problems.append(_never_requested(list(self._queue)))
         return problems
-
-    def check(self, failure: BaseException | None = None) -> None:
-        """Raise :class:`FIMAssertionError` listing :meth:`teardown_problems`, if any."""
-        problems = self.teardown_problems(failure)
-        if problems:
-            raise FIMAssertionError(render("fim_mock was not used as queued:", problems))
 
 
 # ---------------------------------------------------------------- wording

@@ -262,7 +262,8 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
 
     Answers when one side is a FIM model (pytest-fim's or the Mistral SDK's)
     and the other is such a model or a mapping; returns None for anything
-    else, and on any internal error, so pytest prints its own explanation.
+    else, so pytest prints its own explanation. When the explanation itself
+    fails, pytest's own follows a line saying so (never a traceback).
     """
     from collections.abc import Mapping
 
@@ -276,5 +277,29 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
         from pytest_fim.explain import explain_equality
 
         return explain_equality(left, right, verbosity=_assertion_verbosity(config))
-    except Exception:  # never break pytest's report: fall back to its default
-        return None
+    except Exception as exc:  # never break pytest's report: fall back to its default
+        return _unexplained(config, op, left, right, exc)
+
+
+def _unexplained(config: pytest.Config, op: str, left: object, right: object,
+                 exc: Exception) -> list[str]:
+    """What the other plugins (pytest's own last) make of the comparison, with a line
+    saying why ours failed, as pytest says "representation of details failed" of its
+    own: a silent fallback would hide a bug of ours behind a poorer report."""
+    note = f"(pytest-fim could not explain this comparison: {type(exc).__name__}: {exc})"
+    try:
+        manager = config.pluginmanager
+        ours = [plugin for plugin in manager.get_plugins() if getattr(
+            plugin, "pytest_assertrepr_compare", None) is pytest_assertrepr_compare]
+        others = manager.subset_hook_caller("pytest_assertrepr_compare", remove_plugins=ours)
+        # Not a firstresult hook: pytest takes the first answer that says something.
+        answers: list[list[str] | None] = others(config=config, op=op, left=left, right=right)
+    except Exception:  # another plugin's failure: the note alone still says what happened
+        answers = []
+    theirs = next((answer for answer in answers if answer), None)
+    if theirs is None:
+        from pytest_fim.problems import shorten
+
+        return [f"{shorten(left)} {op} {shorten(right)}", note]
+    # Second, under the summary: pytest cuts long explanations from the end.
+    return [theirs[0], note, *theirs[1:]]

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FIMAssertionError", "Problem", "shorten"]
+from pytest_fim._text import VALUE_LIMIT
 
-#: Longest a single value may print in a message, in characters.
-VALUE_LIMIT = 80
+__all__ = ["FIMAssertionError", "Problem", "shorten"]
 
 
 @dataclass(frozen=True)

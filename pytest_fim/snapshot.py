@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_fim import _settings
+from pytest_fim._text import plural
 from pytest_fim.diff import Difference, render_differences, unified
 from pytest_fim.inputs import SnapshotInput, to_snapshot_input
 from pytest_fim.match import DEFAULT_IGNORE, _matcher_accepts, compare
@@ -167,6 +168,7 @@ def _render(given: SnapshotInput, options: _Options) -> str:
     if options.matchers:
         writer.check_matchers()
     if given.kind == "stream":
+        # Not _text.plural: the file format's counts are bare digits (see _STREAM_TITLE).
         title = f"FIM stream of {given.chunks} chunk{'s' if given.chunks != 1 else ''}, assembled"
     else:
         title = _TITLES[given.kind]
@@ -329,7 +331,7 @@ class _Writer:
         if not self.failed and not missing:
             return
         count = len(self.failed) + len(missing)
-        summary = f"fim_snapshot: {count} matcher{'s' if count != 1 else ''} failed:"
+        summary = f"fim_snapshot: {plural(count, 'matcher')} failed:"
         lines = render_differences(self.failed, verbosity=_settings.verbosity)
         lines.extend(f"{pattern}: missing: no value for {_matcher_text(matcher)} to accept"
                      for pattern, matcher in missing)
@@ -403,19 +405,20 @@ def _block(path: str, text: str) -> str:
     count = body.count("\n") + 1
     if not body.replace("\n", "").isprintable() or _LINE_END_SHOWN.search(body):
         body = "\n".join(map(_encode_line, body.split("\n")))
-    # else every line is written as it is: the common case, in one piece
+    # else every line is written as it is: the common case, in one piece.
+    # Not _text.plural: the file format's counts are bare digits (see _BLOCK_START).
     return f"{_FENCE} {path}: {count} line{'s' if count != 1 else ''} {_FENCE}\n{body}\n" \
         f"{_FENCE if ends_with_newline else _NO_NEWLINE}"
 
 
-#: A line end that a plain line may not have (see _encode_line).
+#: A line end that a verbatim line may not have (see _encode_line).
 _LINE_END_SHOWN = re.compile(r"[ ·→¶]$", re.MULTILINE)
 
 
 def _encode_line(line: str) -> str:
     """A code line as written: verbatim, trailing whitespace as ``·``/``→``.
 
-    Three forms, told apart by the last character: a plain line never ends
+    Three forms, told apart by the last character: a verbatim line never ends
     in whitespace, ``·``, ``→`` or ``¶``; a line with trailing whitespace
     ends in ``·`` or ``→``; anything else (a carriage return, an invisible
     character, a line that would read as one of the others) is written as
@@ -694,7 +697,7 @@ class FIMSnapshot:
                                 _settings.verbosity)
         count = len(problems)
         summary = (f"FIM output does not match its snapshot {where} "
-                   f"({count} difference{'s' if count != 1 else ''}):")
+                   f"({plural(count, 'difference')}):")
         return FIMAssertionError(summary, problems, message="\n".join([
             summary, *(f"  {line}" for line in lines),
             "  (expected is the snapshot; pytest --snapshot-update accepts the new value)"]))

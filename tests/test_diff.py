@@ -98,6 +98,30 @@ def test_assert_hook_explains_fim_comparisons(pytester: pytest.Pytester, no_ci: 
     result.stdout.fnmatch_lines(["E         Differing items:", "E         {'a': 1} != {'a': 2}"])
 
 
+def test_assert_hook_says_when_it_cannot_explain(pytester: pytest.Pytester,
+                                                 no_ci: None) -> None:
+    # Deeper than the explanation goes: it fails, and says so (as pytest says
+    # "representation of details failed" of its own), instead of falling silent.
+    pytester.makepyfile("""
+        from pytest_fim import make_fim_response
+
+        def test_deep():
+            deep = {}
+            for _ in range(300):
+                deep = {"a": deep}
+            assert make_fim_response("x", seed=1) == {"id": deep}
+        """)
+    result = pytester.runpytest("--color=no")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "E       AssertionError: assert FIMCompletion* == {*}",
+        "E         (pytest-fim could not explain this comparison: ValueError: nested too "
+        "deeply to explain)",
+        "E         Use -v to get more diff",  # pytest's own explanation follows
+    ])
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
 def test_default_verbosity_leads_with_the_summary(pytester: pytest.Pytester,
                                                   no_ci: None) -> None:
     pytester.makepyfile(USER_TEST)

@@ -126,7 +126,7 @@ def test_models_at_any_depth_of_any_kind_become_their_data() -> None:
                      "meta": {"deep": [({"note": "n"},)]}}]}
 
 
-def test_plain_data_is_not_copied() -> None:
+def test_data_without_models_is_not_copied() -> None:
     data = make_fim_response("x", n=2, seed=1).model_dump(mode="json")
     assert to_data(data) is data
     assert to_data(data)["choices"] is data["choices"]

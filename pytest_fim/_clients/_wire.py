@@ -1,4 +1,4 @@
-"""What every client adapter hands the mock and gets back: plain requests and answers.
+"""What every client adapter hands the mock and gets back: library-neutral requests and answers.
 
 A client adapter (one module per HTTP library) turns its library's request
 into a :class:`WireRequest`, asks the :class:`Handler`, and turns the
@@ -28,7 +28,7 @@ class WireRequest:
     ``client`` names the library that sent it (``httpx``, ``urllib3``, ...).
     """
 
-    # A plain class with slots: one is made for every request a client sends.
+    # A class with slots, not a dataclass: one is made for every request a client sends.
     __slots__ = ("body", "client", "headers", "method", "url")
 
     def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes,

@@ -14,15 +14,14 @@ import sys
 import warnings
 from collections.abc import Iterable
 from types import FrameType
-from typing import Any, cast
 
+from pytest_fim._text import plural
 from pytest_fim.problems import FIMAssertionError
-from pytest_fim.quality._checks import CHECKS, SPECIAL_TOKENS, Fill
+from pytest_fim.quality._arguments import LANGUAGES, make_fill, skipped_checks
+from pytest_fim.quality._checks import CHECKS, SPECIAL_TOKENS
 from pytest_fim.quality._execute import assert_passes_tests
 from pytest_fim.quality._problems import FillProblem
 from pytest_fim.quality._reference import MODES, assert_matches_reference, edit_similarity
-from pytest_fim.quality._source import Join
-from pytest_fim.quality._syntax import GRAMMARS
 
 __all__ = [
     "CHECKS",
@@ -47,68 +46,6 @@ __all__ = [
     "fill_problems",
 ]
 
-#: Languages the checks know (syntax needs ``pytest-fim[languages]`` beyond Python).
-LANGUAGES = frozenset({"python", *GRAMMARS})
-#: Other names users give them (case does not matter either).
-_ALIASES = {"py": "python", "js": "javascript", "jsx": "javascript", "ts": "typescript",
-            "c++": "cpp", "golang": "go", "rs": "rust"}
-
-
-def _middle_of(middle: object, choice: int) -> tuple[str, str | None]:
-    """The middle's text and the finish_reason it came with (None for plain text)."""
-    if isinstance(middle, str):
-        return middle, None
-    from pytest_fim.validate import assert_valid_fim_response
-
-    response = assert_valid_fim_response(middle, strict=False)
-    for candidate in response.choices or ():
-        if candidate.index == choice:
-            text = candidate.message.text() if candidate.message else ""
-            return text, candidate.finish_reason
-    raise ValueError(f"the response has no choice with index {choice} "
-                     f"(it has {len(response.choices or ())})")
-
-
-def _fill(prefix: object, middle: object, suffix: object, *, language: str,
-          reference: str | None, allow_truncated: bool, choice: int,
-          expect_empty: bool) -> Fill:
-    for name, value in (("prefix", prefix), ("suffix", suffix)):
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not isinstance(language, str):
-        raise TypeError(f"language must be a str, got {type(language).__name__}")
-    named = language.strip().lower()
-    language = _ALIASES.get(named, named)
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(sorted(LANGUAGES))}, "
-                         f"got {named!r}")
-    if reference is not None and not isinstance(reference, str):
-        raise TypeError(f"reference must be a str or None, got {type(reference).__name__}")
-    if not isinstance(choice, int) or isinstance(choice, bool) or choice < 0:
-        raise ValueError(f"choice must be a non-negative int, got {choice!r}")
-    text, finish_reason = _middle_of(middle, choice)
-    return Fill(Join(cast(str, prefix), text, cast(str, suffix), language), reference=reference,
-                finish_reason=None if allow_truncated else finish_reason,
-                expect_empty=expect_empty)
-
-
-def _skipped(skip: Iterable[str]) -> frozenset[str]:
-    if isinstance(skip, str):
-        skip = (skip,)
-    try:
-        names = frozenset(skip)
-    except TypeError:
-        raise TypeError(f"skip must be check names (a set, list or tuple of str), got "
-                        f"{type(skip).__name__}") from None
-    if not all(isinstance(name, str) for name in names):
-        raise TypeError(f"skip must hold check names (str), got {sorted(map(repr, names))}")
-    unknown = names - set(CHECKS)
-    if unknown:
-        raise ValueError(f"unknown check {', '.join(sorted(map(repr, unknown)))} in skip; "
-                         f"the checks are {', '.join(CHECKS)}")
-    return names
-
-
 def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "python",
                   reference: str | None = None, allow_truncated: bool = False,
                   skip: Iterable[str] = (), choice: int = 0,
@@ -126,9 +63,9 @@ def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "
     >>> [p.check for p in fill_problems("x = f(", "1))", ")\\n")]
     ['syntax', 'brackets']
     """
-    fill = _fill(prefix, middle, suffix, language=language, reference=reference,
-                 allow_truncated=allow_truncated, choice=choice, expect_empty=expect_empty)
-    skipped = _skipped(skip)
+    fill = make_fill(prefix, middle, suffix, language=language, reference=reference,
+                     allow_truncated=allow_truncated, choice=choice, expect_empty=expect_empty)
+    skipped = skipped_checks(skip)
     found: list[FillProblem] = []
     for name, check in CHECKS.items():
         if name not in skipped:
@@ -186,36 +123,173 @@ def assert_fills_hole(prefix: str, middle: object, suffix: str, *, language: str
                           allow_truncated=allow_truncated, skip=skip, choice=choice,
                           expect_empty=expect_empty)
     if found:
-        count = len(found)
-        raise FIMAssertionError(f"the completion does not fit the hole ({count} "
-                                f"problem{'s' if count != 1 else ''}):", found)
+        raise FIMAssertionError(f"the completion does not fit the hole "
+                                f"({plural(len(found), 'problem')}):", found)
 
 
-def _single(name: str) -> Any:
-    def check(prefix: str, middle: object, suffix: str, *, language: str = "python",
-              reference: str | None = None, choice: int = 0) -> None:
-        __tracebackhide__ = True
-        fill = _fill(prefix, middle, suffix, language=language, reference=reference,
+
+
+# ---------------------------------------------------------------- one check alone
+#
+# Each function below runs one check of assert_fills_hole and takes its
+# arguments: ``prefix`` and ``suffix`` the code around the hole, ``middle`` the
+# completion (text, or any response input: choice ``choice``'s content),
+# ``language`` and ``reference`` as for assert_fills_hole. A truncated
+# response is not their business (assert_fills_hole's ``truncated`` check).
+
+
+def _check_alone(name: str, prefix: str, middle: object, suffix: str, language: str,
+                 reference: str | None, choice: int) -> None:
+    __tracebackhide__ = True
+    fill = make_fill(prefix, middle, suffix, language=language, reference=reference,
                      allow_truncated=True, choice=choice, expect_empty=False)
-        found = CHECKS[name](fill)
-        _warn(fill.notes)  # a check that could not run says so, as fill_problems does
-        if found:
-            raise FIMAssertionError(f"the completion does not fit the hole ({name}):", found)
-
-    check.__name__ = check.__qualname__ = f"assert_{name}"
-    check.__doc__ = (f"Assert the ``{name}`` check of :func:`assert_fills_hole` alone: "
-                     f"{(CHECKS[name].__doc__ or '').strip()} Raises FIMAssertionError "
-                     f"when it fails; warns FIMQualityNote when it cannot run (no parser "
-                     f"for the language); arguments as for assert_fills_hole.")
-    return check
+    found = CHECKS[name](fill)
+    _warn(fill.notes)  # a check that could not run says so, as fill_problems does
+    if found:
+        raise FIMAssertionError(f"the completion does not fit the hole ({name}):", found)
 
 
-assert_no_special_tokens = _single("special_tokens")
-assert_no_markdown = _single("markdown")
-assert_no_suffix_echo = _single("suffix_echo")
-assert_no_prefix_echo = _single("prefix_echo")
-assert_syntax = _single("syntax")
-assert_brackets = _single("brackets")
-assert_indentation = _single("indentation")
-assert_no_repetition = _single("repetition")
-assert_scope = _single("scope")
+def assert_no_special_tokens(prefix: str, middle: object, suffix: str, *,
+                             language: str = "python", reference: str | None = None,
+                             choice: int = 0) -> None:
+    """Assert that no control token of a FIM model leaked into the code.
+
+    Looks for tokens such as ``[SUFFIX]``, ``<|fim_middle|>`` or
+    ``<|endoftext|>`` in the middle, outside strings and comments. Arguments
+    as for :func:`assert_fills_hole`. Raises
+    :class:`~pytest_fim.FIMAssertionError` naming each token and its line;
+    ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_no_special_tokens("x = ", "1\\n", "print(x)\\n")
+    """
+    __tracebackhide__ = True
+    _check_alone("special_tokens", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_no_markdown(prefix: str, middle: object, suffix: str, *, language: str = "python",
+                       reference: str | None = None, choice: int = 0) -> None:
+    """Assert that the middle is code, not a chat answer.
+
+    Fails on a markdown code fence (````` ```python `````) or chat prose
+    ("Here is the code:") in the middle, outside strings and comments.
+    Arguments as for :func:`assert_fills_hole`. Raises
+    :class:`~pytest_fim.FIMAssertionError` showing the first of each;
+    ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_no_markdown("def one():\\n", "    return 1\\n", "")
+    """
+    __tracebackhide__ = True
+    _check_alone("markdown", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_no_suffix_echo(prefix: str, middle: object, suffix: str, *,
+                          language: str = "python", reference: str | None = None,
+                          choice: int = 0) -> None:
+    """Assert that the middle does not repeat the code after the hole.
+
+    Fails when the middle ends with the suffix's first lines or the start of
+    the suffix, or is the suffix's first lines again up to whitespace; a
+    repeat the code needs (``f(f(x))``) is no echo. Arguments as for
+    :func:`assert_fills_hole`. Raises :class:`~pytest_fim.FIMAssertionError`
+    showing the join; ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_no_suffix_echo("def one():\\n", "    return 1\\n", "\\nprint(one())\\n")
+    """
+    __tracebackhide__ = True
+    _check_alone("suffix_echo", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_no_prefix_echo(prefix: str, middle: object, suffix: str, *,
+                          language: str = "python", reference: str | None = None,
+                          choice: int = 0) -> None:
+    """Assert that the middle does not rewrite the last line of the prefix.
+
+    Fails when the middle's first line writes again the line the cursor sits
+    after (``def f(x):`` once more, say). Arguments as for
+    :func:`assert_fills_hole`. Raises :class:`~pytest_fim.FIMAssertionError`
+    showing the join; ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_no_prefix_echo("def one():\\n", "    return 1\\n", "")
+    """
+    __tracebackhide__ = True
+    _check_alone("prefix_echo", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_syntax(prefix: str, middle: object, suffix: str, *, language: str = "python",
+                  reference: str | None = None, choice: int = 0) -> None:
+    """Assert that ``prefix + middle + suffix`` parses, unless the fault is not the middle's.
+
+    A syntax error counts only when the middle causes it; with ``reference``
+    (a known correct middle), only when the file with the reference parses.
+    Languages other than Python need ``pytest-fim[languages]``; without a
+    parser the check warns :class:`FIMQualityNote` and passes. Raises
+    :class:`~pytest_fim.FIMAssertionError` with the error and its line;
+    ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_syntax("x = f(", "1, 2", ")\\n")
+    """
+    __tracebackhide__ = True
+    _check_alone("syntax", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_brackets(prefix: str, middle: object, suffix: str, *, language: str = "python",
+                    reference: str | None = None, choice: int = 0) -> None:
+    """Assert that the middle's brackets fit the code around it.
+
+    Fails on a closer that matches nothing open (one the suffix already
+    closes, say) and on a bracket the middle leaves open. Arguments as for
+    :func:`assert_fills_hole`. Raises :class:`~pytest_fim.FIMAssertionError`
+    showing each bracket; ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_brackets("x = f(", "g(1)", ")\\n")
+    """
+    __tracebackhide__ = True
+    _check_alone("brackets", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_indentation(prefix: str, middle: object, suffix: str, *, language: str = "python",
+                       reference: str | None = None, choice: int = 0) -> None:
+    """Assert that the middle is indented as the file around it is.
+
+    Fails on tabs against the file's style, indentation off the file's unit
+    and a doubled space at the join. Arguments as for
+    :func:`assert_fills_hole`. Raises :class:`~pytest_fim.FIMAssertionError`
+    naming each line; ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_indentation("def one():\\n", "    return 1\\n", "")
+    """
+    __tracebackhide__ = True
+    _check_alone("indentation", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_no_repetition(prefix: str, middle: object, suffix: str, *,
+                         language: str = "python", reference: str | None = None,
+                         choice: int = 0) -> None:
+    """Assert that the middle does not loop.
+
+    Fails on degenerate output: a line three times running, a short unit
+    repeated, a repeated block. Arguments as for :func:`assert_fills_hole`.
+    Raises :class:`~pytest_fim.FIMAssertionError` showing the repeat;
+    ``TypeError``/``ValueError`` for bad arguments.
+
+    >>> assert_no_repetition("def one():\\n", "    return 1\\n", "")
+    """
+    __tracebackhide__ = True
+    _check_alone("repetition", prefix, middle, suffix, language, reference, choice)
+
+
+def assert_scope(prefix: str, middle: object, suffix: str, *, language: str = "python",
+                 reference: str | None = None, choice: int = 0) -> None:
+    """Assert that the middle stays in the hole it was given.
+
+    Fails on over-generation: several lines in a hole inside a line, a last
+    line dedented out of the block the suffix goes on in, a run-on into new
+    top-level code (a helper or a test after the body). Arguments as for
+    :func:`assert_fills_hole`. Raises :class:`~pytest_fim.FIMAssertionError`
+    showing where the middle leaves its hole; ``TypeError``/``ValueError``
+    for bad arguments.
+
+    >>> assert_scope("def one():\\n", "    return 1\\n", "\\nprint(one())\\n")
+    """
+    __tracebackhide__ = True
+    _check_alone("scope", prefix, middle, suffix, language, reference, choice)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pytest_fim._text import plural
 from pytest_fim.quality._checks_text import TOKENS
 from pytest_fim.quality._fill import Fill
 from pytest_fim.quality._problems import FillProblem
@@ -63,7 +64,7 @@ def check_suffix_echo(fill: Fill) -> list[FillProblem]:
     if len(head) == len(middle_lines) and len(squeezed) >= 8 and \
             indent_of(middle_lines[0]) == indent_of(head[0]) and squeezed == _squeeze(head):
         return [fill.problem("suffix_echo", "the middle is the suffix's first "
-                                            f"{len(head)} line{'s' if len(head) > 1 else ''} "
+                                            f"{plural(len(head), 'line')} "
                                             "again, up to whitespace and line-end "
                                             "punctuation", join.start)]
     return []

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
+from pytest_fim.quality._arguments import middle_of
 
 __all__ = ["assert_passes_tests"]
 
@@ -40,8 +41,6 @@ def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str
     ...                     "assert double(2) == 4")
     """
     __tracebackhide__ = True
-    from pytest_fim.quality import _middle_of
-
     for name, value in (("prefix", prefix), ("suffix", suffix), ("test_code", test_code)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, got {type(value).__name__}")
@@ -50,7 +49,7 @@ def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str
         raise ValueError(f"entry_point must be a function name, got {entry_point!r}")
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    text, _ = _middle_of(middle, choice)
+    text, _ = middle_of(middle, choice)
     program = prefix + text + suffix + "\n\n" + test_code + "\n"
     if entry_point:
         program += f"\ncheck({entry_point})\n"

@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Callable
 
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
+from pytest_fim.quality._arguments import middle_of
 
 __all__ = ["MODES", "assert_matches_reference", "edit_similarity"]
 
@@ -93,8 +94,6 @@ def assert_matches_reference(middle: object, reference: str, *, mode: str = "exa
     >>> assert_matches_reference("  return x\\n", "return x", mode="no_whitespace")
     """
     __tracebackhide__ = True
-    from pytest_fim.quality import _middle_of
-
     if not isinstance(reference, str):
         raise TypeError(f"reference must be a str, got {type(reference).__name__}")
     known = (*MODES, "ast", "edit_similarity")
@@ -107,7 +106,7 @@ def assert_matches_reference(middle: object, reference: str, *, mode: str = "exa
                              f"100, got {threshold!r}")
     elif threshold is not None:
         raise ValueError(f"threshold applies to mode='edit_similarity' only, not {mode!r}")
-    text, _ = _middle_of(middle, choice)
+    text, _ = middle_of(middle, choice)
     if mode == "edit_similarity":
         score = edit_similarity(text, reference)
         if score < float(threshold or 0):
