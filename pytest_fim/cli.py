@@ -163,7 +163,7 @@ def _check_file(path: Path, *, strict: bool) -> Iterator[Item]:
 
 
 def _check_one(data: Any, source: str, *, strict: bool) -> Item:
-    from pytest_fim.validate import check_response, summary_line
+    from pytest_fim._response_checks import check_response, summary_line
 
     try:
         _, problems = check_response(data, strict=strict)

@@ -111,7 +111,7 @@ def make_fim_response(
         **extra,
     }
     # Imported here: validate imports this module's neighbours, not the reverse.
-    from pytest_fim.validate import check_response
+    from pytest_fim._response_checks import check_response
 
     # choices= and **extra are the caller's full control: hold them to the documented
     # schema only; what we generate ourselves must also pass the strict profile.

@@ -126,7 +126,7 @@ def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = D
     except RecursionError:
         raise ValueError("cannot compare: the responses are nested too deeply "
                          "(or one of them refers to itself)") from None
-    from pytest_fim.validate import order_key
+    from pytest_fim._schema import order_key
 
     return sorted(walker.found, key=lambda difference: order_key(difference.path))
 

@@ -38,11 +38,11 @@ from pydantic import ValidationError
 
 from pytest_fim._clients import WireRequest, WireResponse, install, is_mistral_host
 from pytest_fim._clients._wire import strip_fragment
+from pytest_fim._schema import from_pydantic
 from pytest_fim.factory import estimate_tokens, make_fim_response
 from pytest_fim.inputs import to_data
 from pytest_fim.models import FIMCompletionRequest
 from pytest_fim.problems import FIMAssertionError, Problem, render, shorten
-from pytest_fim.validate import from_pydantic
 
 __all__ = ["FIMMock", "RejectedRequest", "Reply"]
 

@@ -25,6 +25,15 @@ from typing import Any, Literal, overload
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
+from pytest_fim._response_checks import (
+    PROBLEM_LIMIT,
+    check_response,
+    not_fim_shape,
+    resolve_strict,
+    text_completion_choice,
+    usage_arithmetic,
+)
+from pytest_fim._schema import from_pydantic
 from pytest_fim.factory import Content, make_fim_response
 from pytest_fim.inputs import StreamInput, api_error, to_stream
 from pytest_fim.models import (
@@ -35,15 +44,6 @@ from pytest_fim.models import (
 )
 from pytest_fim.paths import Path, format_path
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
-from pytest_fim.validate import (
-    PROBLEM_LIMIT,
-    check_response,
-    from_pydantic,
-    not_fim_shape,
-    resolve_strict,
-    text_completion_choice,
-    usage_arithmetic,
-)
 
 __all__ = [
     "FIMStreamFactory",
