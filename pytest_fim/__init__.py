@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     # For type checkers only (``X as X`` marks an explicit re-export); tests/test_exports.py
     # checks that these are exactly the names of _EXPORTS_BY_MODULE.
     from pytest_fim.factory import FIMResponseFactory as FIMResponseFactory
+    from pytest_fim.factory import FIMStreamFactory as FIMStreamFactory
     from pytest_fim.factory import estimate_tokens as estimate_tokens
     from pytest_fim.factory import make_fim_response as make_fim_response
+    from pytest_fim.factory import make_fim_stream as make_fim_stream
     from pytest_fim.match import assert_fim_response_matches as assert_fim_response_matches
     from pytest_fim.match import fim_diff as fim_diff
     from pytest_fim.mock import FIMMock as FIMMock
@@ -54,10 +56,8 @@ if TYPE_CHECKING:
     from pytest_fim.quality import edit_similarity as edit_similarity
     from pytest_fim.quality import fill_problems as fill_problems
     from pytest_fim.snapshot import FIMSnapshot as FIMSnapshot
-    from pytest_fim.stream import FIMStreamFactory as FIMStreamFactory
     from pytest_fim.stream import assemble_fim_stream as assemble_fim_stream
     from pytest_fim.stream import assert_valid_fim_stream as assert_valid_fim_stream
-    from pytest_fim.stream import make_fim_stream as make_fim_stream
     from pytest_fim.stream import parse_fim_sse as parse_fim_sse
     from pytest_fim.stream import validate_fim_stream as validate_fim_stream
     from pytest_fim.validate import assert_valid_fim_response as assert_valid_fim_response
@@ -78,11 +78,11 @@ _EXPORTS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "assert_valid_fim_response", "validate_fim_response",
     ),
     "pytest_fim.factory": (
-        "make_fim_response", "estimate_tokens", "FIMResponseFactory",
+        "make_fim_response", "estimate_tokens", "FIMResponseFactory", "make_fim_stream",
+        "FIMStreamFactory",
     ),
     "pytest_fim.stream": (
         "parse_fim_sse", "assemble_fim_stream", "assert_valid_fim_stream", "validate_fim_stream",
-        "make_fim_stream", "FIMStreamFactory",
     ),
     "pytest_fim.match": (
         "assert_fim_response_matches", "fim_diff",

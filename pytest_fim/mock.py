@@ -446,7 +446,7 @@ class FIMMock:
             return _response(module, 200, raw, "text/event-stream", reply.headers)
         data = self._build(reply, request)
         if wants_stream:  # the request decides the form, whatever was queued
-            from pytest_fim.stream import make_fim_stream
+            from pytest_fim.factory import make_fim_stream
 
             text = make_fim_stream(response=data, as_sse=True, **reply.split)
             return _response(module, 200, _sse_bytes(text), "text/event-stream",

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from pytest_fim.factory import FIMResponseFactory
+    from pytest_fim.factory import FIMResponseFactory, FIMStreamFactory
     from pytest_fim.mock import FIMMock
     from pytest_fim.models import FIMCompletionResponse
     from pytest_fim.snapshot import FIMSnapshot
-    from pytest_fim.stream import FIMStreamFactory
 
 _MARKERS = (
     "fim_response(content=..., **make_fim_response_keywords): build the fim_response "
@@ -127,7 +126,7 @@ def fim_response_factory(request: pytest.FixtureRequest) -> FIMResponseFactory:
 @pytest.fixture
 def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     """make_fim_stream() with per-test deterministic ids: call it to build streams."""
-    from pytest_fim.stream import FIMStreamFactory
+    from pytest_fim.factory import FIMStreamFactory
 
     return FIMStreamFactory(_test_seed(request))
 

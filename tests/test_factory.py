@@ -10,10 +10,13 @@ from hypothesis import strategies as st
 
 from pytest_fim import (
     FIMResponseFactory,
+    FIMStreamFactory,
+    assemble_fim_stream,
     estimate_tokens,
     make_fim_response,
     validate_fim_response,
 )
+from pytest_fim.factory import seeded_ids
 from pytest_fim.models import FINISH_REASONS
 
 SDK_FINISH = [reason for reason in FINISH_REASONS if reason != "tool_calls"]
@@ -106,3 +109,16 @@ def test_seeded_factory_counts_calls() -> None:
     assert ids[0] != ids[1]
     assert factory(seed=1).id == make_fim_response(seed=1).id
     assert "calls=3" in repr(factory)
+
+
+def test_both_seeded_factories_draw_the_seeds_they_always_drew() -> None:
+    # Ids recorded in users' snapshots come from these seeds: the two factories
+    # share one base, and must keep their seeds apart and their reprs their own.
+    responses, streams = FIMResponseFactory("t"), FIMStreamFactory("t")
+    assert [responses().id, responses().id] == [seeded_ids("t#1")[0], seeded_ids("t#2")[0]]
+    assert assemble_fim_stream(streams("a b")).id == seeded_ids("t#stream1")[0]
+    given = make_fim_response("c", seed="mine")
+    assert assemble_fim_stream(streams(response=given)).id == given.id  # keeps its own ids
+    assert assemble_fim_stream(streams("d")).id == seeded_ids("t#stream3")[0]
+    assert repr(responses) == "FIMResponseFactory(base_seed='t', calls=2)"
+    assert repr(streams) == "FIMStreamFactory(base_seed='t', calls=3)"
