@@ -116,7 +116,8 @@ class Reader:
         for chunk in chunks:
             self.add(chunk)
 
-    def add(self, chunk: Any) -> None:
+    # Complexity past the cap on purpose: runs once a chunk, so its branches stay inline.
+    def add(self, chunk: Any) -> None:  # noqa: C901
         """Fold one chunk (any JSON value: the schema is judged apart)."""
         position = self.count
         self.count += 1

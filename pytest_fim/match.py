@@ -198,7 +198,10 @@ class _Walker:
 
     # -- the quick check: no allocation beyond the walk, no DeepDiff
 
-    def equal(self, expected: Any, actual: Any, trie: IgnoreTree | None, depth: int) -> bool:
+    # Complexity past the cap on purpose: the hot path of every match, inlined (see below).
+    def equal(  # noqa: C901
+        self, expected: Any, actual: Any, trie: IgnoreTree | None, depth: int
+    ) -> bool:
         if depth > MAX_DEPTH:
             raise RecursionError
         kind = type(expected)
