@@ -32,8 +32,9 @@ def check_address(address: Any) -> None:
             return
     except ValueError:
         pass
-    raise NetworkBlockedError(f"pytest-fim's test suite blocks network access: "
-                              f"connection to {address!r} refused")
+    raise NetworkBlockedError(
+        f"pytest-fim's test suite blocks network access: connection to {address!r} refused"
+    )
 
 
 _real_connect = socket.socket.connect

@@ -14,8 +14,10 @@ import os
 from pathlib import Path
 
 DATA_ENV = "PYTEST_FIM_DATA"
-HELP = (f"folder with the HumanEval infilling sets (default: ${DATA_ENV}); "
-        "they come from https://github.com/openai/human-eval-infilling")
+HELP = (
+    f"folder with the HumanEval infilling sets (default: ${DATA_ENV}); "
+    "they come from https://github.com/openai/human-eval-infilling"
+)
 
 
 def default_folder() -> Path | None:

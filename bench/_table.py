@@ -34,8 +34,10 @@ def print_table(rows: list[Row]) -> bool:
     print("|---|---|---|---|---|---|")
     for row in rows:
         ref = f"{row.reference:.3g} {row.unit}" + (f" ({row.ref_name})" if row.ref_name else "")
-        print(f"| {row.figure} | {row.ours:.3g} {row.unit} | {ref} | {row.ratio:.3f}× "
-              f"| ≤ {row.target}× | {'pass' if row.passed else 'FAIL'} |")
+        print(
+            f"| {row.figure} | {row.ours:.3g} {row.unit} | {ref} | {row.ratio:.3f}× "
+            f"| ≤ {row.target}× | {'pass' if row.passed else 'FAIL'} |"
+        )
     return all(row.passed for row in rows)
 
 

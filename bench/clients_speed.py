@@ -70,14 +70,20 @@ def fim_mock_on() -> Iterator[Any]:
         patch.restore()
 
 
-def figure(name: str, ours: Callable[[], object], reference: Callable[[], object],
-           reference_on: Callable[[], AbstractContextManager[Any]], reference_name: str,
-           canned: dict[str, Any]) -> Row:
+def figure(
+    name: str,
+    ours: Callable[[], object],
+    reference: Callable[[], object],
+    reference_on: Callable[[], AbstractContextManager[Any]],
+    reference_name: str,
+    canned: dict[str, Any],
+) -> Row:
     """Best µs per request of each side: short batches, alternated, the fastest kept.
 
     On shared, busy cores the fastest batch is the one least disturbed by
     neighbours; alternating puts both sides under the same conditions.
     """
+
     def queued_and_sent(mock: Any) -> Callable[[], object]:
         def call() -> object:
             mock.add_response(canned)
@@ -115,14 +121,22 @@ def httpx_figure(canned: dict[str, Any]) -> Row:
     import httpx
 
     body = json.dumps(canned).encode()
-    mocked = httpx.Client(transport=httpx.MockTransport(
-        lambda request: httpx.Response(200, headers={"content-type": "application/json"},
-                                       content=body)))
+    mocked = httpx.Client(
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(
+                200, headers={"content-type": "application/json"}, content=body
+            )
+        )
+    )
     client = httpx.Client()
-    return figure("httpx: client.post(...).json()",
-                  lambda: client.post(URL, json=BODY).json(),
-                  lambda: mocked.post(URL, json=BODY).json(),
-                  nothing, "httpx.MockTransport", canned)
+    return figure(
+        "httpx: client.post(...).json()",
+        lambda: client.post(URL, json=BODY).json(),
+        lambda: mocked.post(URL, json=BODY).json(),
+        nothing,
+        "httpx.MockTransport",
+        canned,
+    )
 
 
 def requests_figure(canned: dict[str, Any]) -> Row:
@@ -140,8 +154,9 @@ def requests_figure(canned: dict[str, Any]) -> Row:
     def post() -> object:
         return session.post(URL, json=BODY).json()
 
-    return figure("requests: session.post(...).json()", post, post, responses_on,
-                  "responses", canned)
+    return figure(
+        "requests: session.post(...).json()", post, post, responses_on, "responses", canned
+    )
 
 
 def aiohttp_figure(canned: dict[str, Any]) -> Row:
@@ -169,8 +184,14 @@ def aiohttp_figure(canned: dict[str, Any]) -> Row:
         return loop.run_until_complete(post())
 
     try:
-        return figure("aiohttp: session.post(...) + await json()", send, send,
-                      aioresponses_on, "aioresponses", canned)
+        return figure(
+            "aiohttp: session.post(...) + await json()",
+            send,
+            send,
+            aioresponses_on,
+            "aioresponses",
+            canned,
+        )
     finally:
         loop.run_until_complete(session.close())
         loop.close()

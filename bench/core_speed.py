@@ -31,12 +31,18 @@ TYPICAL = {
     "model": "codestral-2508",
     "usage": {"prompt_tokens": 8, "completion_tokens": 91, "total_tokens": 99},
     "created": 1759496862,
-    "choices": [{
-        "index": 0,
-        "message": {"content": "add_numbers(a: int, b: int) -> int:\n    return a + b\n",
-                    "tool_calls": None, "prefix": False, "role": "assistant"},
-        "finish_reason": "stop",
-    }],
+    "choices": [
+        {
+            "index": 0,
+            "message": {
+                "content": "add_numbers(a: int, b: int) -> int:\n    return a + b\n",
+                "tool_calls": None,
+                "prefix": False,
+                "role": "assistant",
+            },
+            "finish_reason": "stop",
+        }
+    ],
 }
 
 
@@ -52,8 +58,14 @@ def startup(runs: int) -> Row:
                 timings[label].append(time.perf_counter() - start)
     with_fim = statistics.median(timings["with"][1:])
     without = statistics.median(timings["without"][1:])
-    return Row("start-up of a one-test suite that never uses pytest-fim", with_fim * 1000,
-               without * 1000, 1.03, unit="ms", ref_name="-p no:fim")
+    return Row(
+        "start-up of a one-test suite that never uses pytest-fim",
+        with_fim * 1000,
+        without * 1000,
+        1.03,
+        unit="ms",
+        ref_name="-p no:fim",
+    )
 
 
 def validation() -> Row:
@@ -65,8 +77,13 @@ def validation() -> Row:
     assert_valid_fim_response(response, strict=True)
     ours = per_call(lambda: assert_valid_fim_response(response))
     sdk = per_call(lambda: SDKResponse.model_validate(response))
-    return Row("assert_valid_fim_response, typical response", ours * 1e6, sdk * 1e6, 0.5,
-               ref_name="SDK model_validate")
+    return Row(
+        "assert_valid_fim_response, typical response",
+        ours * 1e6,
+        sdk * 1e6,
+        0.5,
+        ref_name="SDK model_validate",
+    )
 
 
 def main() -> int:

@@ -45,10 +45,15 @@ def main() -> int:
     expected["usage"]["total_tokens"] = IsInt(gt=0)
     expected["choices"][0]["finish_reason"] = re.compile("^stop$")
     assert_fim_response_matches(actual, expected)
-    rows = [Row("passing match, typical response (matchers, ignores)",
-                per_call(lambda: assert_fim_response_matches(actual, expected)) * 1e6,
-                per_call(lambda: DeepDiff(expected, actual)) * 1e6, 0.02,
-                ref_name="DeepDiff")]
+    rows = [
+        Row(
+            "passing match, typical response (matchers, ignores)",
+            per_call(lambda: assert_fim_response_matches(actual, expected)) * 1e6,
+            per_call(lambda: DeepDiff(expected, actual)) * 1e6,
+            0.02,
+            ref_name="DeepDiff",
+        )
+    ]
 
     changed = copy.deepcopy(actual)
     changed["choices"][0]["message"]["content"] = CODE.replace("value_7", "value_8")
@@ -56,27 +61,38 @@ def main() -> int:
     changed["usage"]["total_tokens"] += 1
     plain_expected = make_fim_response(CODE, seed=1).model_dump(mode="json")
     assert fim_diff(changed, plain_expected)
-    rows.append(Row("failing diff of a typical response, rendered",
-                    per_call(lambda: fim_diff(changed, plain_expected)) * 1e6,
-                    per_call(lambda: DeepDiff(plain_expected, changed)) * 1e6, 1.2,
-                    ref_name="DeepDiff alone"))
+    rows.append(
+        Row(
+            "failing diff of a typical response, rendered",
+            per_call(lambda: fim_diff(changed, plain_expected)) * 1e6,
+            per_call(lambda: DeepDiff(plain_expected, changed)) * 1e6,
+            1.2,
+            ref_name="DeepDiff alone",
+        )
+    )
 
     many = make_fim_response(CODE, n=500, seed=1).model_dump(mode="json")
     many_changed = copy.deepcopy(many)
     many_changed["choices"][250]["message"]["content"] = CODE.replace("value_3", "value_4")
     assert fim_diff(many_changed, many)
-    rows.append(Row("500 choices, one changed",
-                    per_call(lambda: fim_diff(many_changed, many), repeat=5) * 1e6,
-                    per_call(lambda: DeepDiff(many, many_changed), repeat=3) * 1e6, 0.2,
-                    ref_name="DeepDiff, whole pair"))
+    rows.append(
+        Row(
+            "500 choices, one changed",
+            per_call(lambda: fim_diff(many_changed, many), repeat=5) * 1e6,
+            per_call(lambda: DeepDiff(many, many_changed), repeat=3) * 1e6,
+            0.2,
+            ref_name="DeepDiff, whole pair",
+        )
+    )
     rows.extend(_long_texts())
     return 0 if print_table(rows) else 1
 
 
 def _alternating(lines: int) -> tuple[str, str]:
     expected = "".join(f"value_{i} = compute({i})\n" for i in range(lines))
-    actual = "".join(f"value_{i} = compute({i})\n" if i % 2 else f"changed_{i} = {i}\n"
-                     for i in range(lines))
+    actual = "".join(
+        f"value_{i} = compute({i})\n" if i % 2 else f"changed_{i} = {i}\n" for i in range(lines)
+    )
     return expected, actual
 
 
@@ -89,26 +105,53 @@ def _long_texts() -> list[Row]:
     lines = 200_000
     expected = "".join(f"expected_{i} = {i}\n" for i in range(lines))
     actual = "".join(f"actual_{i} = {i}\n" for i in range(lines))
-    assert "399,951 more diff lines not shown" in fim_diff({"content": actual},
-                                                           {"content": expected})
-    rows = [Row("failing match, two 200,000-line completions differing on every line",
-                per_call(lambda: fim_diff({"content": actual}, {"content": expected}),
-                         repeat=3) * 1e3,
-                per_call(lambda: list(difflib.unified_diff(expected.splitlines(True),
-                                                           actual.splitlines(True))),
-                         repeat=1) * 1e3, 0.5, unit="ms",
-                ref_name="difflib.unified_diff of the texts")]
+    assert "399,951 more diff lines not shown" in fim_diff(
+        {"content": actual}, {"content": expected}
+    )
+    rows = [
+        Row(
+            "failing match, two 200,000-line completions differing on every line",
+            per_call(lambda: fim_diff({"content": actual}, {"content": expected}), repeat=3) * 1e3,
+            per_call(
+                lambda: list(
+                    difflib.unified_diff(expected.splitlines(True), actual.splitlines(True))
+                ),
+                repeat=1,
+            )
+            * 1e3,
+            0.5,
+            unit="ms",
+            ref_name="difflib.unified_diff of the texts",
+        )
+    ]
     small = _alternating(2_000)
-    rows.append(Row("unified diff, 2,000 lines alternating equal and changed",
-                    per_call(lambda: unified(*small, 80, 50), repeat=3) * 1e3,
-                    per_call(lambda: list(difflib.unified_diff(small[0].splitlines(True),
-                                                               small[1].splitlines(True))),
-                             repeat=1) * 1e3, 0.1, unit="ms", ref_name="difflib.unified_diff"))
+    rows.append(
+        Row(
+            "unified diff, 2,000 lines alternating equal and changed",
+            per_call(lambda: unified(*small, 80, 50), repeat=3) * 1e3,
+            per_call(
+                lambda: list(
+                    difflib.unified_diff(small[0].splitlines(True), small[1].splitlines(True))
+                ),
+                repeat=1,
+            )
+            * 1e3,
+            0.1,
+            unit="ms",
+            ref_name="difflib.unified_diff",
+        )
+    )
     tenth, whole = _alternating(20_000), _alternating(200_000)
-    rows.append(Row("… 200,000 lines vs 20,000 lines (growth)",
-                    per_call(lambda: unified(*whole, 80, 50), repeat=3) * 1e3,
-                    per_call(lambda: unified(*tenth, 80, 50), repeat=3) * 1e3, 25,
-                    unit="ms", ref_name="20,000 lines"))
+    rows.append(
+        Row(
+            "… 200,000 lines vs 20,000 lines (growth)",
+            per_call(lambda: unified(*whole, 80, 50), repeat=3) * 1e3,
+            per_call(lambda: unified(*tenth, 80, 50), repeat=3) * 1e3,
+            25,
+            unit="ms",
+            ref_name="20,000 lines",
+        )
+    )
     return rows
 
 

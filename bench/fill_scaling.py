@@ -52,8 +52,7 @@ def cpu_seconds(middle: str, runs: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3,
-                        help="runs per size below 10 MB (10 MB: 2)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per size below 10 MB (10 MB: 2)")
     args = parser.parse_args()
     cpu_seconds(SHAPES["lines of code"](1_000), 1)  # imports and caches
     times: dict[str, dict[int, float]] = {}
@@ -67,10 +66,17 @@ def main() -> int:
     for shape, by_size in times.items():
         print(f"| {shape} | " + " | ".join(f"{by_size[size]:.3g} s" for size in SIZES) + " |")
     print()
-    rows = [Row(f"assert_fills_hole, 10 MB middle vs 1 MB ({shape})",
-                by_size[10_000_000], by_size[1_000_000], 12, unit="s",
-                ref_name="1 MB middle")
-            for shape, by_size in times.items()]
+    rows = [
+        Row(
+            f"assert_fills_hole, 10 MB middle vs 1 MB ({shape})",
+            by_size[10_000_000],
+            by_size[1_000_000],
+            12,
+            unit="s",
+            ref_name="1 MB middle",
+        )
+        for shape, by_size in times.items()
+    ]
     return 0 if print_table(rows) else 1
 
 

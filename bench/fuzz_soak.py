@@ -37,9 +37,13 @@ def soak(name: str, call: Any, examples: int) -> collections.Counter[str]:
                 print(f"  {name}: {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
                 traceback.print_exc(limit=3, file=sys.stderr)
 
-    runner = settings(max_examples=examples, deadline=None, database=None,
-                      phases=[Phase.generate],
-                      suppress_health_check=list(HealthCheck))(given(ANY_INPUT)(one))
+    runner = settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )(given(ANY_INPUT)(one))
     runner()
     for value in extreme_values():
         one(value)
@@ -48,13 +52,19 @@ def soak(name: str, call: Any, examples: int) -> collections.Counter[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=100_000,
-                        help="generated examples per entry point (default 100,000)")
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=100_000,
+        help="generated examples per entry point (default 100,000)",
+    )
     parser.add_argument("--only", help="soak only the entry points whose name contains this")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    print("| entry point | examples | returned | AssertionError | TypeError/ValueError "
-          "| unexpected | seconds |")
+    print(
+        "| entry point | examples | returned | AssertionError | TypeError/ValueError "
+        "| unexpected | seconds |"
+    )
     print("|---|---|---|---|---|---|---|")
     unexpected = 0
     for name, call in entry_points().items():
@@ -64,9 +74,12 @@ def main() -> int:
         counts = soak(name, call, args.examples)
         total = sum(counts.values())
         unexpected += counts["UNEXPECTED"]
-        print(f"| {name} | {total:,} | {counts['ok']:,} | {counts['assertion']:,} "
-              f"| {counts['argument']:,} | {counts['UNEXPECTED']:,} "
-              f"| {time.perf_counter() - start:.0f} |", flush=True)
+        print(
+            f"| {name} | {total:,} | {counts['ok']:,} | {counts['assertion']:,} "
+            f"| {counts['argument']:,} | {counts['UNEXPECTED']:,} "
+            f"| {time.perf_counter() - start:.0f} |",
+            flush=True,
+        )
     print(f"\nunexpected exceptions: {unexpected}")
     return 1 if unexpected else 0
 

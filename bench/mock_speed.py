@@ -42,8 +42,9 @@ class _Patch:
             setattr(target, name, value)
 
 
-def side_by_side(ours: Callable[[], object], reference: Callable[[], object]
-                 ) -> tuple[float, float]:
+def side_by_side(
+    ours: Callable[[], object], reference: Callable[[], object]
+) -> tuple[float, float]:
     """Best median seconds per call of each, timed in alternating rounds."""
     best_ours = best_reference = float("inf")
     for _ in range(ROUNDS):
@@ -66,8 +67,7 @@ def main() -> int:
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         if json.loads(request.content).get("stream"):
-            return httpx2.Response(200, headers={"content-type": "text/event-stream"},
-                                   content=sse)
+            return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=sse)
         return httpx2.Response(200, headers={"content-type": "application/json"}, content=body)
 
     bare = Mistral(api_key="k", client=httpx2.Client(transport=httpx2.MockTransport(handler)))
@@ -97,12 +97,24 @@ def main() -> int:
             list(client.fim.stream(model="codestral-latest", prompt="def add(a, b):\n"))
 
         figures = [
-            ("client.fim.complete answered by fim_mock (same canned JSON)", canned_answer,
-             bare_complete, "bare httpx2.MockTransport"),
-            ("… answer built per request: add_response(content=...)", built_answer,
-             bare_complete, "bare httpx2.MockTransport, canned"),
-            ("client.fim.stream answered by fim_mock: add_stream(content=...)",
-             streamed_answer, bare_stream, "bare httpx2.MockTransport, canned SSE"),
+            (
+                "client.fim.complete answered by fim_mock (same canned JSON)",
+                canned_answer,
+                bare_complete,
+                "bare httpx2.MockTransport",
+            ),
+            (
+                "… answer built per request: add_response(content=...)",
+                built_answer,
+                bare_complete,
+                "bare httpx2.MockTransport, canned",
+            ),
+            (
+                "client.fim.stream answered by fim_mock: add_stream(content=...)",
+                streamed_answer,
+                bare_stream,
+                "bare httpx2.MockTransport, canned SSE",
+            ),
         ]
         rows = []
         for figure, ours, reference, name in figures:

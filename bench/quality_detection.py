@@ -31,8 +31,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _data import add_data_argument, data_folder
 
 SETS = ("HumanEval-SingleLineInfilling.jsonl.gz", "HumanEval-MultiLineInfilling.jsonl.gz")
-TOKENS = ("<|endoftext|>", "[SUFFIX]", "<|fim_middle|>", "<｜fim▁hole｜>", "</s>", "<PRE>",
-          "[MIDDLE]", "<|file_sep|>")
+TOKENS = (
+    "<|endoftext|>",
+    "[SUFFIX]",
+    "<|fim_middle|>",
+    "<｜fim▁hole｜>",
+    "</s>",
+    "<PRE>",
+    "[MIDDLE]",
+    "<|file_sep|>",
+)
 Row = dict[str, Any]
 #: A corruption makes (middle, extra) from a correct fill, or None where it does not
 #: apply; extra holds fill_problems' keywords, and ``prefix``/``suffix`` when it cuts
@@ -78,8 +86,11 @@ def code_offsets(row: Row) -> list[int]:
 
     prefix, middle = row["prompt"], row["canonical_solution"]
     mask = code_mask(prefix + middle + row["suffix"], "python")
-    return [index for index, char in enumerate(middle)
-            if not char.isspace() and mask[len(prefix) + index]]
+    return [
+        index
+        for index, char in enumerate(middle)
+        if not char.isspace() and mask[len(prefix) + index]
+    ]
 
 
 def code_closers(row: Row) -> list[int]:
@@ -93,7 +104,7 @@ def closer(row: Row, number: int) -> tuple[str, dict[str, Any]]:
     closers = code_closers(row)
     if number % 2 and closers:  # drop the middle's last closer
         last = closers[-1]
-        return middle[:last] + middle[last + 1:], {}
+        return middle[:last] + middle[last + 1 :], {}
     # A closer nothing opened, after the last code of the middle (not inside
     # its trailing comment, where it would break nothing).
     code = code_offsets(row)
@@ -130,8 +141,11 @@ def echo_prefix(row: Row, _: int) -> tuple[str, dict[str, Any]] | None:
 
 
 def chat_prose(row: Row, number: int) -> tuple[str, dict[str, Any]]:
-    opening = ("Here is the completed code:\n", "Sure! Here's the implementation:\n",
-               "Certainly, here is the missing part:\n")[number % 3]
+    opening = (
+        "Here is the completed code:\n",
+        "Sure! Here's the implementation:\n",
+        "Certainly, here is the missing part:\n",
+    )[number % 3]
     return opening + row["canonical_solution"], {}
 
 
@@ -159,16 +173,19 @@ def run_on(row: Row, number: int, *, at_end: bool) -> tuple[str, dict[str, Any]]
     if at_end == bool(row["suffix"].strip()):
         return None
     return row["canonical_solution"] + RUN_ONS[number % len(RUN_ONS)].format(
-        name=row["entry_point"]), {}
+        name=row["entry_point"]
+    ), {}
 
 
 @functools.lru_cache(maxsize=8)
 def statement_lines(full: str) -> frozenset[int]:
     """Lines of ``full`` on which a statement starts (not continuation lines)."""
     lines = full.split("\n")
-    return frozenset(node.lineno for node in ast.walk(ast.parse(full))
-                     if isinstance(node, ast.stmt)
-                     and not lines[node.lineno - 1][:node.col_offset].strip())
+    return frozenset(
+        node.lineno
+        for node in ast.walk(ast.parse(full))
+        if isinstance(node, ast.stmt) and not lines[node.lineno - 1][: node.col_offset].strip()
+    )
 
 
 def shift_deeper(row: Row, _: int) -> tuple[str, dict[str, Any]] | None:
@@ -204,7 +221,7 @@ Span = tuple[str, str, str]
 def _offset(full: str, line: int, column: int) -> int:
     """Character offset in ``full`` of ``ast``'s (line, UTF-8 byte column)."""
     lines = full.split("\n")
-    before = sum(len(text) + 1 for text in lines[:line - 1])
+    before = sum(len(text) + 1 for text in lines[: line - 1])
     return before + len(lines[line - 1].encode()[:column].decode(errors="ignore"))
 
 
@@ -229,12 +246,15 @@ def nested_spans(full: str, rng: random.Random) -> list[tuple[str, Span]]:
             kind, head, opener, closer = "subscript", node.value, "[", "]"
         else:
             continue
-        if node.end_lineno != node.lineno or node.end_col_offset is None or \
-                head.end_col_offset is None:
+        if (
+            node.end_lineno != node.lineno
+            or node.end_col_offset is None
+            or head.end_col_offset is None
+        ):
             continue
         start = _offset(full, node.lineno, node.col_offset)
         end = _offset(full, node.lineno, node.end_col_offset)
-        name = full[start:_offset(full, node.lineno, head.end_col_offset)]
+        name = full[start : _offset(full, node.lineno, head.end_col_offset)]
         nested = full[:start] + name + opener + full[start:end] + closer + full[end:]
         found.append((kind, _cut(nested, start, start + len(name) + 1, rng)))
     return found
@@ -250,7 +270,7 @@ def repeated_words(full: str, rng: random.Random) -> list[Span]:
             continue
         start = _offset(full, node.lineno, node.col_offset)
         quote = re.match(r"""[rRuU]?('''|\"\"\"|'|")""", full[start:])
-        words = quote and re.match(r"(\w+ ){2,}", full[start + quote.end():][:80])
+        words = quote and re.match(r"(\w+ ){2,}", full[start + quote.end() :][:80])
         if not quote or not words or len(words.group().strip()) < 8:
             continue
         text = start + quote.end()
@@ -262,8 +282,12 @@ def repeated_words(full: str, rng: random.Random) -> list[Span]:
 def must_not_fire(multi: list[Row], fill_problems: Callable[..., list[Any]]) -> bool:
     """False positives on correct fills built to look like issue 16's faults: a new
     function in a hole at top level, nested calls and subscripts, repeated words."""
-    files = list({row["task_id"].split("/")[2]: row["prompt"] + row["canonical_solution"]
-                  + row["suffix"] for row in multi}.values())
+    files = list(
+        {
+            row["task_id"].split("/")[2]: row["prompt"] + row["canonical_solution"] + row["suffix"]
+            for row in multi
+        }.values()
+    )
     rng = random.Random(16)
     top = "holes at top level after the last function, filled with a new one"
     calls = "nested calls f(f(x)) cut after the outer f( (all checks but scope)"
@@ -272,9 +296,13 @@ def must_not_fire(multi: list[Row], fill_problems: Callable[..., list[Any]]) -> 
     # Another task's whole file after a file's last function: top-level code
     # where it belongs.
     cases: dict[str, list[Span]] = {
-        top: [(full, "\n\n" + files[(index + 1) % len(files)], "")
-              for index, full in enumerate(files)],
-        calls: [], subscripts: [], words: []}
+        top: [
+            (full, "\n\n" + files[(index + 1) % len(files)], "") for index, full in enumerate(files)
+        ],
+        calls: [],
+        subscripts: [],
+        words: [],
+    }
     for full in files:
         for kind, span in nested_spans(full, rng):
             cases[calls if kind == "call" else subscripts].append(span)
@@ -291,8 +319,10 @@ def must_not_fire(multi: list[Row], fill_problems: Callable[..., list[Any]]) -> 
 
 MODES: dict[str, tuple[Corruption, str]] = {
     "echo the next suffix lines": (echo_suffix, "suffix_echo"),
-    "echo only the next suffix line": (lambda row, number: echo_suffix(row, number, 1),
-                                       "suffix_echo"),
+    "echo only the next suffix line": (
+        lambda row, number: echo_suffix(row, number, 1),
+        "suffix_echo",
+    ),
     "inject a special token": (inject_token, "special_tokens"),
     "wrap in a fence": (fence, "markdown"),
     "add or drop a closer": (closer, "brackets"),
@@ -306,12 +336,15 @@ MODES: dict[str, tuple[Corruption, str]] = {
     # Issue 16: a run-on past the end of the body, a shift of every line, and
     # an echo inside a line (which nested calls must not be taken for).
     "run on into top-level code at the end of the file": (
-        lambda row, number: run_on(row, number, at_end=True), "scope"),
+        lambda row, number: run_on(row, number, at_end=True),
+        "scope",
+    ),
     "run on into top-level code before the suffix": (
-        lambda row, number: run_on(row, number, at_end=False), "scope"),
+        lambda row, number: run_on(row, number, at_end=False),
+        "scope",
+    ),
     "shift a multi-line middle one column deeper": (shift_deeper, "indentation"),
-    "run on to the end of the line the hole ends in (random spans)": (
-        echo_mid_line, "suffix_echo"),
+    "run on to the end of the line the hole ends in (random spans)": (echo_mid_line, "suffix_echo"),
 }
 
 
@@ -335,11 +368,15 @@ def main() -> int:
     print("| figure | measured | target | result |")
     print("|---|---|---|---|")
     for name, rows in rows_by_set.items():
-        false = [row["task_id"] for row in rows
-                 if fill_problems(row["prompt"], row["canonical_solution"], row["suffix"])]
+        false = [
+            row["task_id"]
+            for row in rows
+            if fill_problems(row["prompt"], row["canonical_solution"], row["suffix"])
+        ]
         label = name.split("-")[1].split(".")[0]
-        ok &= row(f"false positives, {len(rows)} correct {label} fills", str(len(false)), "0",
-                  not false)
+        ok &= row(
+            f"false positives, {len(rows)} correct {label} fills", str(len(false)), "0", not false
+        )
         for task in false[:5]:
             print(f"    false positive: {task}", file=sys.stderr)
     # Benchmarks also cut holes at random characters: a correct span must
@@ -353,10 +390,13 @@ def main() -> int:
         full = picked["prompt"] + picked["canonical_solution"] + picked["suffix"]
         start = rng.randrange(len(picked["prompt"]), len(full) - 1)
         end = rng.randrange(start + 1, min(len(full), start + 300))
-        flagged += bool(fill_problems(full[:start], full[start:end], full[end:],
-                                      skip={"scope"}))
-    ok &= row(f"false positives, {spans} random mid-line spans (all checks but scope)",
-              str(flagged), "0", flagged == 0)
+        flagged += bool(fill_problems(full[:start], full[start:end], full[end:], skip={"scope"}))
+    ok &= row(
+        f"false positives, {spans} random mid-line spans (all checks but scope)",
+        str(flagged),
+        "0",
+        flagged == 0,
+    )
     ok &= must_not_fire(multi, fill_problems)
     rows = [row for rows in rows_by_set.values() for row in rows]
     for mode, (corrupt, check) in MODES.items():
@@ -377,8 +417,12 @@ def main() -> int:
             elif len(missed) < 3:
                 missed.append(picked["task_id"])
         rate = detected / total if total else 0.0
-        ok &= row(f"detected: {mode} ({total} fills; by {check} alone {own / total:.1%})",
-                  f"{rate:.2%}", "≥ 99%", rate >= 0.99)
+        ok &= row(
+            f"detected: {mode} ({total} fills; by {check} alone {own / total:.1%})",
+            f"{rate:.2%}",
+            "≥ 99%",
+            rate >= 0.99,
+        )
         for task in missed:
             print(f"    missed ({mode}): {task}", file=sys.stderr)
     return 0 if ok else 1

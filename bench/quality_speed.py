@@ -26,8 +26,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _data import add_data_argument, data_folder
 
 #: (file, rows expected, target seconds for all checks on all rows)
-SETS = (("HumanEval-SingleLineInfilling.jsonl.gz", 1033, 1.5),
-        ("HumanEval-MultiLineInfilling.jsonl.gz", 5815, 10.0))
+SETS = (
+    ("HumanEval-SingleLineInfilling.jsonl.gz", 1033, 1.5),
+    ("HumanEval-MultiLineInfilling.jsonl.gz", 5815, 10.0),
+)
 ROUNDS = 3
 
 
@@ -83,16 +85,21 @@ def main() -> int:
         seconds = statistics.median(all_checks(rows) for _ in range(ROUNDS))
         passed = seconds <= target
         ok &= passed
-        print(f"| all checks, {len(rows)} {label} fills (median of {ROUNDS}) | {seconds:.2f} s "
-              f"| ≤ {target} s | {'pass' if passed else 'FAIL'} |")
+        print(
+            f"| all checks, {len(rows)} {label} fills (median of {ROUNDS}) | {seconds:.2f} s "
+            f"| ≤ {target} s | {'pass' if passed else 'FAIL'} |"
+        )
         breakdown[label] = per_check(rows)
     print()
     labels = list(breakdown)
     print("| check | " + " | ".join(f"{label} (s)" for label in labels) + " |")
     print("|---|" + "---|" * len(labels))
     for check in next(iter(breakdown.values())):
-        print(f"| {check} | " + " | ".join(f"{breakdown[label][check]:.3f}"
-                                            for label in labels) + " |")
+        print(
+            f"| {check} | "
+            + " | ".join(f"{breakdown[label][check]:.3f}" for label in labels)
+            + " |"
+        )
     return 0 if ok else 1
 
 

@@ -43,8 +43,12 @@ SCRIPTS: list[tuple[str, bool]] = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_folder(), help=HELP)
-    parser.add_argument("--soak", type=int, default=0,
-                        help="also run the fuzz soak with this many examples per entry point")
+    parser.add_argument(
+        "--soak",
+        type=int,
+        default=0,
+        help="also run the fuzz soak with this many examples per entry point",
+    )
     args = parser.parse_args()
     failed: list[str] = []
     not_run: list[str] = []
@@ -68,16 +72,19 @@ def main() -> int:
             sys.stderr.write(result.stderr[-2000:])
     if args.soak:
         print(f"\nfuzz soak, {args.soak:,} examples per entry point:", flush=True)
-        soak = subprocess.run([sys.executable, str(HERE / "fuzz_soak.py"),
-                               "--examples", str(args.soak)])
+        soak = subprocess.run(
+            [sys.executable, str(HERE / "fuzz_soak.py"), "--examples", str(args.soak)]
+        )
         if soak.returncode != 0:
             failed.append("fuzz_soak.py")
     if failed:
         print(f"\nfailed: {', '.join(failed)}")
         return 1
     if not_run:
-        print(f"every figure run passes; not run, for want of the HumanEval sets "
-              f"(--data DIR or {DATA_ENV}): {', '.join(not_run)}")
+        print(
+            f"every figure run passes; not run, for want of the HumanEval sets "
+            f"(--data DIR or {DATA_ENV}): {', '.join(not_run)}"
+        )
         return 0
     print("every figure passes")
     return 0

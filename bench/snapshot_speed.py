@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _table import Row, per_call, print_table
 
-TEST = '''
+TEST = """
 import json
 import os
 import statistics
@@ -64,7 +64,7 @@ def test_typical_response(snapshot, fim_snapshot):
         with open(out, "w") as handle:
             json.dump({name: statistics.median(values) for name, values in timings.items()},
                       handle)
-'''
+"""
 
 
 def main() -> int:
@@ -73,17 +73,34 @@ def main() -> int:
         out = Path(tmp, "timings.json")
         base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", tmp]
         # The first session writes both snapshots; the second compares with them.
-        subprocess.run([*base, "--snapshot-update"], check=True, capture_output=True, cwd=tmp,
-                       env={**os.environ, "SNAPSHOT_BENCH_BATCH": "1"})
-        result = subprocess.run(base, capture_output=True, text=True, cwd=tmp,
-                                env={**os.environ, "SNAPSHOT_BENCH_OUT": str(out)})
+        subprocess.run(
+            [*base, "--snapshot-update"],
+            check=True,
+            capture_output=True,
+            cwd=tmp,
+            env={**os.environ, "SNAPSHOT_BENCH_BATCH": "1"},
+        )
+        result = subprocess.run(
+            base,
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            env={**os.environ, "SNAPSHOT_BENCH_OUT": str(out)},
+        )
         if result.returncode != 0:
             print(result.stdout[-3000:], file=sys.stderr)
             return 1
         timings = json.loads(out.read_text())
-    rows = [Row("assert response == fim_snapshot, typical response", timings["ours"] * 1e6,
-                timings["theirs"] * 1e6, 1.2, ref_name="syrupy JSONSnapshotExtension"),
-            serializing()]
+    rows = [
+        Row(
+            "assert response == fim_snapshot, typical response",
+            timings["ours"] * 1e6,
+            timings["theirs"] * 1e6,
+            1.2,
+            ref_name="syrupy JSONSnapshotExtension",
+        ),
+        serializing(),
+    ]
     return 0 if print_table(rows) else 1
 
 
@@ -94,17 +111,23 @@ def serializing() -> Row:
     from pytest_fim import make_fim_response
     from pytest_fim.snapshot import render_snapshot
 
-    code = "".join(f"    value_{i} = compute(a, b, {i})\n" for i in range(12)) \
+    code = (
+        "".join(f"    value_{i} = compute(a, b, {i})\n" for i in range(12))
         + "    return value_11\n"
+    )
     data = make_fim_response(code, seed=1, model="codestral-2508").model_dump(mode="json")
     extension, skip = JSONSnapshotExtension(), props("id", "created")
 
     def unchanged(*, data: object, path: object) -> object:  # syrupy's matcher when none is set
         return data
 
-    return Row("… writing the value as text alone", per_call(lambda: render_snapshot(data)) * 1e6,
-               per_call(lambda: extension.serialize(data, exclude=skip, matcher=unchanged)) * 1e6,
-               1.2, ref_name="JSONSnapshotExtension.serialize")
+    return Row(
+        "… writing the value as text alone",
+        per_call(lambda: render_snapshot(data)) * 1e6,
+        per_call(lambda: extension.serialize(data, exclude=skip, matcher=unchanged)) * 1e6,
+        1.2,
+        ref_name="JSONSnapshotExtension.serialize",
+    )
 
 
 if __name__ == "__main__":

@@ -25,12 +25,20 @@ def test_normalises_content_forms(fim_response):
 
 
 def test_picks_choice_zero_of_several(fim_response_factory):
-    response = fim_response_factory(choices=[
-        {"index": 1, "finish_reason": "stop",
-         "message": {"role": "assistant", "content": "second"}},
-        {"index": 0, "finish_reason": "stop",
-         "message": {"role": "assistant", "content": "first"}},
-    ])
+    response = fim_response_factory(
+        choices=[
+            {
+                "index": 1,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": "second"},
+            },
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": "first"},
+            },
+        ]
+    )
     assert text_to_insert(response) == "first"
 
 

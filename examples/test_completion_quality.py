@@ -12,12 +12,15 @@ def test_a_good_completion_fits(fim_response_factory):
     assert_fills_hole(PREFIX, fim_response_factory("        total += x\n"), SUFFIX)
 
 
-@pytest.mark.parametrize(("middle", "check"), [
-    ("        total += x\n    return total / len(xs)\n", "suffix_echo"),
-    ("```python\n        total += x\n```\n", "markdown"),
-    ("        total += x[SUFFIX]\n", "special_tokens"),
-    ("         total += x\n", "indentation"),
-])
+@pytest.mark.parametrize(
+    ("middle", "check"),
+    [
+        ("        total += x\n    return total / len(xs)\n", "suffix_echo"),
+        ("```python\n        total += x\n```\n", "markdown"),
+        ("        total += x[SUFFIX]\n", "special_tokens"),
+        ("         total += x\n", "indentation"),
+    ],
+)
 def test_known_bad_completions_are_caught(middle, check):
     assert check in {problem.check for problem in fill_problems(PREFIX, middle, SUFFIX)}
 

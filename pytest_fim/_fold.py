@@ -53,8 +53,9 @@ class _Choice:
             function, more = merged.get("function"), call.get("function")
             if type(function) is not dict or type(more) is not dict:
                 continue
-            if isinstance(function.get("arguments"), str) and \
-                    isinstance(more.get("arguments"), str):
+            if isinstance(function.get("arguments"), str) and isinstance(
+                more.get("arguments"), str
+            ):
                 function["arguments"] += more["arguments"]
             for name, value in more.items():
                 if name != "arguments" and value is not None:
@@ -66,8 +67,7 @@ class _Choice:
             return [chunk for part in pieces for chunk in part]
         if not self.parts:
             return None
-        return "".join(part if isinstance(part, str) else _chunk_text(part)
-                       for part in self.parts)
+        return "".join(part if isinstance(part, str) else _chunk_text(part) for part in self.parts)
 
 
 def _tool_call_key(call: dict[str, Any], position: int) -> object:
@@ -90,8 +90,11 @@ def _continues(call: dict[str, Any], piece: dict[str, Any]) -> bool:
 
 
 def _chunk_text(chunks: list[Any]) -> str:
-    return "".join(str(chunk.get("text") or "") for chunk in chunks
-                   if isinstance(chunk, dict) and chunk.get("type") == "text")
+    return "".join(
+        str(chunk.get("text") or "")
+        for chunk in chunks
+        if isinstance(chunk, dict) and chunk.get("type") == "text"
+    )
 
 
 class Reader:
@@ -132,16 +135,21 @@ class Reader:
         else:
             for name in ("id", "model"):
                 if name in chunk and name in self.first and chunk[name] != self.first[name]:
-                    self._report(position, (name,), f"{shorten(chunk[name])} differs from "
-                                                    f"chunk 1's {shorten(self.first[name])}")
+                    self._report(
+                        position,
+                        (name,),
+                        f"{shorten(chunk[name])} differs from "
+                        f"chunk 1's {shorten(self.first[name])}",
+                    )
         if self.created is None and chunk.get("created") is not None:
             self.created = chunk["created"]
         usage = chunk.get("usage")
         if usage is not None:
             self.usage = usage
             if self.usage_at is not None:
-                self._report(position, ("usage",),
-                             f"usage sent again (first in chunk {self.usage_at + 1})")
+                self._report(
+                    position, ("usage",), f"usage sent again (first in chunk {self.usage_at + 1})"
+                )
             else:
                 self.usage_at = position
             mismatch = usage_arithmetic(usage)
@@ -163,14 +171,17 @@ class Reader:
             delta = {}
         role = delta.get("role")
         if role is not None and role != "assistant":
-            self._report(position, ("choices", slot, "delta", "role"),
-                         f"{shorten(role)} is not 'assistant'")
+            self._report(
+                position, ("choices", slot, "delta", "role"), f"{shorten(role)} is not 'assistant'"
+            )
         content = delta.get("content")
         calls = delta.get("tool_calls")
         if state.finished_in is not None and (content or calls):
-            self._report(position, ("choices", slot, "delta"),
-                         f"content for index {index} after it finished in chunk "
-                         f"{state.finished_in + 1}")
+            self._report(
+                position,
+                ("choices", slot, "delta"),
+                f"content for index {index} after it finished in chunk {state.finished_in + 1}",
+            )
         if content is not None:
             state.parts.append(content)
         if calls and type(calls) is list:
@@ -180,16 +191,21 @@ class Reader:
             return
         state.finish_reason = reason if type(reason) is str else None
         if state.finished_in is not None:
-            self._report(position, ("choices", slot, "finish_reason"),
-                         f"index {index} finished twice (first in chunk "
-                         f"{state.finished_in + 1})")
+            self._report(
+                position,
+                ("choices", slot, "finish_reason"),
+                f"index {index} finished twice (first in chunk {state.finished_in + 1})",
+            )
         else:
             state.finished_in = position
         if self.strict and reason not in CHUNK_FINISH_REASONS:
-            self._report(position, ("choices", slot, "finish_reason"),
-                         f"{shorten(reason)} is not one of "
-                         f"{', '.join(map(repr, CHUNK_FINISH_REASONS))} "
-                         f"(strict profile: the chunk enum)")
+            self._report(
+                position,
+                ("choices", slot, "finish_reason"),
+                f"{shorten(reason)} is not one of "
+                f"{', '.join(map(repr, CHUNK_FINISH_REASONS))} "
+                f"(strict profile: the chunk enum)",
+            )
 
     def _report(self, position: int | None, path: PathParts, message: str) -> None:
         if len(self.problems) < PROBLEM_LIMIT:
@@ -203,10 +219,16 @@ class Reader:
             "object": "chat.completion",
             "model": first.get("model"),
             "choices": [
-                {"index": index,
-                 "message": {"role": "assistant", "content": state.content(),
-                             "tool_calls": state.tool_calls or None, "prefix": False},
-                 **({"finish_reason": state.finish_reason} if state.finish_reason else {})}
+                {
+                    "index": index,
+                    "message": {
+                        "role": "assistant",
+                        "content": state.content(),
+                        "tool_calls": state.tool_calls or None,
+                        "prefix": False,
+                    },
+                    **({"finish_reason": state.finish_reason} if state.finish_reason else {}),
+                }
                 for index, state in sorted(self.states.items())
             ],
         }

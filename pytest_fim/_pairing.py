@@ -16,8 +16,9 @@ _Want = TypeVar("_Want")
 _Got = TypeVar("_Got")
 
 
-def pair_unordered(expected: Sequence[_Want], actual: Sequence[_Got],
-                   fits: Callable[[_Want, _Got], bool]) -> tuple[list[int], list[int]]:
+def pair_unordered(
+    expected: Sequence[_Want], actual: Sequence[_Got], fits: Callable[[_Want, _Got], bool]
+) -> tuple[list[int], list[int]]:
     """Pair as many items as any pairing can: (expected indexes unpaired, actual indexes unpaired).
 
     ``fits(want, got)`` says whether an expected item may stand for an actual
@@ -42,13 +43,21 @@ def pair_unordered(expected: Sequence[_Want], actual: Sequence[_Got],
         fitting: dict[int, list[int]] = {}
         for start in [index for index, paired in enumerate(partner) if paired < 0]:
             _augment(start, expected, actual, fits, owner, partner, fitting)
-    return ([index for index, paired in enumerate(partner) if paired < 0],
-            [index for index, paired in enumerate(owner) if paired < 0])
+    return (
+        [index for index, paired in enumerate(partner) if paired < 0],
+        [index for index, paired in enumerate(owner) if paired < 0],
+    )
 
 
-def _augment(start: int, expected: Sequence[_Want], actual: Sequence[_Got],
-             fits: Callable[[_Want, _Got], bool], owner: list[int], partner: list[int],
-             fitting: dict[int, list[int]]) -> None:
+def _augment(
+    start: int,
+    expected: Sequence[_Want],
+    actual: Sequence[_Got],
+    fits: Callable[[_Want, _Got], bool],
+    owner: list[int],
+    partner: list[int],
+    fitting: dict[int, list[int]],
+) -> None:
     """Find a free actual item for ``start`` by moving earlier pairs (breadth first)."""
     reached_from: dict[int, int] = {}  # actual index -> expected index that reached it
     queue, seen, found = [start], {start}, -1
@@ -56,8 +65,11 @@ def _augment(start: int, expected: Sequence[_Want], actual: Sequence[_Got],
         following = []
         for index in queue:
             if index not in fitting:
-                fitting[index] = [candidate for candidate in range(len(actual))
-                                  if fits(expected[index], actual[candidate])]
+                fitting[index] = [
+                    candidate
+                    for candidate in range(len(actual))
+                    if fits(expected[index], actual[candidate])
+                ]
             for candidate in fitting[index]:
                 if candidate in reached_from:
                     continue

@@ -46,8 +46,10 @@ def resolve_strict(strict: bool | None) -> bool:
     if strict is None:
         return _settings.default_strict
     if not isinstance(strict, bool):
-        raise TypeError(f"strict must be True, False or None (the suite default), "
-                        f"got {type(strict).__name__}: {shorten(strict)}")
+        raise TypeError(
+            f"strict must be True, False or None (the suite default), "
+            f"got {type(strict).__name__}: {shorten(strict)}"
+        )
     return strict
 
 
@@ -72,8 +74,13 @@ def check_response(
     else:
         data = to_data(response)
     if not isinstance(data, dict):
-        return None, [Problem("", f"expected a JSON object (a FIM completion response), got "
-                                  f"{describe(data)}: {shorten(data)}")]
+        return None, [
+            Problem(
+                "",
+                f"expected a JSON object (a FIM completion response), got "
+                f"{describe(data)}: {shorten(data)}",
+            )
+        ]
     if data.get("object") == "error":
         said = api_error(data)
         return None, [Problem("", f"the API's error body, not a FIM completion: {said}")]
@@ -109,8 +116,9 @@ def _holds_models(data: dict[str, Any]) -> bool:
     return False
 
 
-def _check_data(data: dict[str, Any], use_strict: bool
-                ) -> tuple[FIMCompletionResponse | None, list[Problem]]:
+def _check_data(
+    data: dict[str, Any], use_strict: bool
+) -> tuple[FIMCompletionResponse | None, list[Problem]]:
     found: list[tuple[PathParts, str]] = []
     overflow = ""
     model: FIMCompletionResponse | None
@@ -132,8 +140,7 @@ def _check_data(data: dict[str, Any], use_strict: bool
         found.sort(key=lambda item: order_key(item[0]))
     foreign = text_completion_choice(data, "message")
     if foreign is not None:  # it says why the rest is wrong (or why it is empty): first
-        found.insert(0, (("choices", foreign, "text"),
-                         not_fim_shape(data, foreign, "message")))
+        found.insert(0, (("choices", foreign, "text"), not_fim_shape(data, foreign, "message")))
     if overflow:
         found.append(((), overflow))
     return model, [Problem(format_path(path), message) for path, message in found]
@@ -155,8 +162,10 @@ def not_fim_shape(data: dict[str, Any], position: int, holder: str) -> str:
     """Say that ``data`` is an OpenAI-style text completion, and where FIM content goes."""
     obj = data.get("object")
     named = f"object {shorten(obj)}, " if isinstance(obj, str) else ""
-    return (f"an OpenAI-style text completion ({named}as LiteLLM returns it), not Mistral's "
-            f"FIM shape: the FIM content belongs in choices[{position}].{holder}.content")
+    return (
+        f"an OpenAI-style text completion ({named}as LiteLLM returns it), not Mistral's "
+        f"FIM shape: the FIM content belongs in choices[{position}].{holder}.content"
+    )
 
 
 # ---------------------------------------------------------------- semantic rules
@@ -176,10 +185,16 @@ def usage_arithmetic(usage: object) -> str | None:
     prompt = usage.get("prompt_tokens")
     completion = usage.get("completion_tokens")
     total = usage.get("total_tokens")
-    if type(prompt) is int and type(completion) is int and type(total) is int \
-            and total != prompt + completion:
-        return (f"{shorten(total)} != prompt_tokens + completion_tokens "
-                f"({shorten(prompt)} + {shorten(completion)} = {shorten(prompt + completion)})")
+    if (
+        type(prompt) is int
+        and type(completion) is int
+        and type(total) is int
+        and total != prompt + completion
+    ):
+        return (
+            f"{shorten(total)} != prompt_tokens + completion_tokens "
+            f"({shorten(prompt)} + {shorten(completion)} = {shorten(prompt + completion)})"
+        )
     return None
 
 
@@ -195,8 +210,11 @@ def _semantic_problems(data: dict[str, Any], found: list[tuple[PathParts, str]])
     count = len(choices)
     if count == 1:  # the common case: one choice, index 0
         choice = choices[0]
-        if type(choice) is dict and choice.get("index") == 0 \
-                and choice.get("finish_reason") != "tool_calls":
+        if (
+            type(choice) is dict
+            and choice.get("index") == 0
+            and choice.get("finish_reason") != "tool_calls"
+        ):
             return
     seen: dict[int, int] = {}
     for position, choice in enumerate(choices):
@@ -205,23 +223,35 @@ def _semantic_problems(data: dict[str, Any], found: list[tuple[PathParts, str]])
         index = choice.get("index")
         if type(index) is int and index >= 0:
             if index in seen:
-                found.append((("choices", position, "index"),
-                              f"{shorten(index)} is already the index of "
-                              f"choices[{seen[index]}]: "
-                              f"indexes must be unique"))
+                found.append(
+                    (
+                        ("choices", position, "index"),
+                        f"{shorten(index)} is already the index of "
+                        f"choices[{seen[index]}]: "
+                        f"indexes must be unique",
+                    )
+                )
             elif index >= count:
-                found.append((("choices", position, "index"),
-                              f"{shorten(index)} is out of range: "
-                              f"{plural(count, 'choice')} "
-                              f"must have indexes 0..{count - 1}"))
+                found.append(
+                    (
+                        ("choices", position, "index"),
+                        f"{shorten(index)} is out of range: "
+                        f"{plural(count, 'choice')} "
+                        f"must have indexes 0..{count - 1}",
+                    )
+                )
             else:
                 seen[index] = position
         if choice.get("finish_reason") == "tool_calls":
             message = choice.get("message")
             calls = message.get("tool_calls") if type(message) is dict else None
             if not calls:
-                found.append((("choices", position, "message", "tool_calls"),
-                              "finish_reason is 'tool_calls' but the message has no tool calls"))
+                found.append(
+                    (
+                        ("choices", position, "message", "tool_calls"),
+                        "finish_reason is 'tool_calls' but the message has no tool calls",
+                    )
+                )
 
 
 # ---------------------------------------------------------------- strict profile
@@ -239,8 +269,10 @@ def _strict_problems(data: dict[str, Any]) -> Iterator[tuple[PathParts, str]]:
         yield ("created",), f"required field is missing {_STRICT_NOTE}"
     elif _is_int(created) and not 0 <= created < MAX_UNIX_SECONDS:
         looks = "milliseconds" if created >= MAX_UNIX_SECONDS else "a negative time"
-        yield (("created",),
-               f"{shorten(created)} looks like {looks}; expected Unix seconds (strict profile)")
+        yield (
+            ("created",),
+            f"{shorten(created)} looks like {looks}; expected Unix seconds (strict profile)",
+        )
     usage = data.get("usage")
     if isinstance(usage, dict):
         yield from _unknown_fields(usage, ("usage",), "UsageInfo")
@@ -269,8 +301,9 @@ def _strict_choice(choice: dict[str, Any], path: PathParts) -> Iterator[tuple[Pa
     if isinstance(content, list):
         for number, chunk in enumerate(content):
             if isinstance(chunk, dict) and chunk.get("type") == "text":
-                yield from _unknown_fields(chunk, (*path, "message", "content", number),
-                                           "ContentChunk")
+                yield from _unknown_fields(
+                    chunk, (*path, "message", "content", number), "ContentChunk"
+                )
     calls = message.get("tool_calls")
     if isinstance(calls, list):
         for number, call in enumerate(calls):
@@ -279,15 +312,17 @@ def _strict_choice(choice: dict[str, Any], path: PathParts) -> Iterator[tuple[Pa
                 yield from _unknown_fields(call, call_path, "ToolCall")
                 function = call.get("function")
                 if isinstance(function, dict):
-                    yield from _unknown_fields(function, (*call_path, "function"),
-                                               "FunctionCall")
+                    yield from _unknown_fields(function, (*call_path, "function"), "FunctionCall")
 
 
-def _unknown_fields(data: Mapping[str, Any], path: PathParts,
-                   model: str) -> Iterator[tuple[PathParts, str]]:
+def _unknown_fields(
+    data: Mapping[str, Any], path: PathParts, model: str
+) -> Iterator[tuple[PathParts, str]]:
     known = KNOWN_FIELDS[model]
     for key in data:
         if key not in known:
-            yield ((*path, str(key)),
-                   f"unknown field (strict profile rejects fields outside the schema), "
-                   f"value {shorten(data[key])}")
+            yield (
+                (*path, str(key)),
+                f"unknown field (strict profile rejects fields outside the schema), "
+                f"value {shorten(data[key])}",
+            )

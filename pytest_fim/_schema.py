@@ -28,8 +28,15 @@ __all__ = ["KNOWN_FIELDS", "USAGE_COUNT_KEYS", "from_pydantic", "order_key"]
 #: The token counts of ``usage``.
 USAGE_COUNT_KEYS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
 
-_MODELS = (FIMCompletionResponse, UsageInfo, ChatCompletionChoice, AssistantMessage,
-           ToolCall, FunctionCall, ContentChunk)  # in the order they nest
+_MODELS = (
+    FIMCompletionResponse,
+    UsageInfo,
+    ChatCompletionChoice,
+    AssistantMessage,
+    ToolCall,
+    FunctionCall,
+    ContentChunk,
+)  # in the order they nest
 #: The fields each model knows, by the model's name (as they are written in JSON).
 KNOWN_FIELDS: dict[str, frozenset[str]] = {
     model.__name__: frozenset(field.alias or name for name, field in model.model_fields.items())
@@ -46,8 +53,12 @@ def order_key(path: PathParts) -> tuple[tuple[int, int, str], ...]:
     """Sort key that puts paths in the order of the response itself: schema
     field order, items by index, unknown fields last."""
     # Unknown fields keep their own order (the sort is stable).
-    return tuple((0, part, "") if isinstance(part, int)
-                 else (1, _FIELD_ORDER.get(part, len(_FIELD_ORDER)), "") for part in path)
+    return tuple(
+        (0, part, "")
+        if isinstance(part, int)
+        else (1, _FIELD_ORDER.get(part, len(_FIELD_ORDER)), "")
+        for part in path
+    )
 
 
 def from_pydantic(error: ErrorDetails) -> tuple[PathParts, str]:

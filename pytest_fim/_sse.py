@@ -58,9 +58,16 @@ def _decode(pieces: Sequence[str | bytes]) -> str:
                 consumed += len(piece)
         parts.append(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
-        raise FIMAssertionError(summary_line(1, False, "FIM stream"), [Problem(
-            "", f"not valid UTF-8 near byte {consumed + exc.start}: "
-                f"{exc.object[exc.start:exc.start + 4]!r}")]) from None
+        raise FIMAssertionError(
+            summary_line(1, False, "FIM stream"),
+            [
+                Problem(
+                    "",
+                    f"not valid UTF-8 near byte {consumed + exc.start}: "
+                    f"{exc.object[exc.start : exc.start + 4]!r}",
+                )
+            ],
+        ) from None
     return _join(parts)
 
 
@@ -115,7 +122,7 @@ def _sse_events(pieces: Sequence[str | bytes], seen: Seen) -> Iterator[list[str]
             for offset, data in enumerate(events):
                 if data.strip() == DONE:
                     seen.done_at = first + offset
-                    seen.note_after_done(events[offset + 1:], seen.done_at + 1)
+                    seen.note_after_done(events[offset + 1 :], seen.done_at + 1)
                     del events[offset:]
                     break
         elif seen.done_at is not None:
@@ -149,7 +156,7 @@ class Seen:
     def note_after_done(self, events: list[str], first: int) -> None:
         """Keep (enough of) the events that came after ``[DONE]``, numbered."""
         room = PROBLEM_LIMIT - len(self.after_done)
-        self.after_done.extend(enumerate(events[:max(room, 0)], start=first))
+        self.after_done.extend(enumerate(events[: max(room, 0)], start=first))
 
 
 def _json_batches(windows: Iterator[list[str]], seen: Seen) -> Iterator[Any]:
@@ -183,8 +190,10 @@ def _load_batch(batch: list[str], first_number: int, seen: Seen) -> list[Any]:
         except (ValueError, RecursionError) as exc:
             reason = f"not readable as JSON ({exc})"
         if "\n" in text:
-            reason += (f"; its {text.count(chr(10)) + 1} data: lines were joined as one event "
-                       f"(a blank line ends an event)")
+            reason += (
+                f"; its {text.count(chr(10)) + 1} data: lines were joined as one event "
+                f"(a blank line ends an event)"
+            )
         seen.bad_json.append(Problem(f"event {number}", f"{reason}: {shorten(text)}"))
         values.append(UNREADABLE)
     return values
@@ -193,8 +202,9 @@ def _load_batch(batch: list[str], first_number: int, seen: Seen) -> list[Any]:
 _Consumed = TypeVar("_Consumed")
 
 
-def read_stream(stream: object, consume: Callable[[Iterator[Any]], _Consumed]
-                ) -> tuple[_Consumed, Seen | None]:
+def read_stream(
+    stream: object, consume: Callable[[Iterator[Any]], _Consumed]
+) -> tuple[_Consumed, Seen | None]:
     """Hand the chunks of a stream of any accepted kind to ``consume``, as they are read.
 
     Returns what ``consume`` returns, and what reading raw SSE found besides

@@ -25,8 +25,15 @@ if TYPE_CHECKING:
     from pytest_fim._fold import Reader
     from pytest_fim._sse import Seen
 
-__all__ = ["CHUNKS", "chunk_problem", "no_events", "plain_chunk", "schema_problems",
-           "sse_problems", "stream_problems"]
+__all__ = [
+    "CHUNKS",
+    "chunk_problem",
+    "no_events",
+    "plain_chunk",
+    "schema_problems",
+    "sse_problems",
+    "stream_problems",
+]
 
 #: Validates a list of chunks in one call.
 CHUNKS: TypeAdapter[list[CompletionChunk]] = TypeAdapter(list[CompletionChunk])
@@ -42,28 +49,36 @@ def plain_chunk(chunk: Any) -> bool:
 
     False means "ask pydantic", not "invalid".
     """
-    if type(chunk) is not dict or type(chunk.get("id")) is not str \
-            or type(chunk.get("model")) is not str or type(chunk.get("choices")) is not list \
-            or type(chunk.get("object")) not in _OPTIONAL_STR \
-            or type(chunk.get("created")) not in _OPTIONAL_INT:
+    if (
+        type(chunk) is not dict
+        or type(chunk.get("id")) is not str
+        or type(chunk.get("model")) is not str
+        or type(chunk.get("choices")) is not list
+        or type(chunk.get("object")) not in _OPTIONAL_STR
+        or type(chunk.get("created")) not in _OPTIONAL_INT
+    ):
         return False
     usage = chunk.get("usage")
     if usage is not None and not (
-            type(usage) is dict and usage.keys() <= USAGE_COUNT_KEYS and all(
-                type(count) is int and count >= 0 for count in usage.values())):
+        type(usage) is dict
+        and usage.keys() <= USAGE_COUNT_KEYS
+        and all(type(count) is int and count >= 0 for count in usage.values())
+    ):
         return False
     for choice in chunk["choices"]:
         if type(choice) is not dict:
             return False
-        index, delta, reason = choice.get("index"), choice.get("delta"), \
-            choice.get("finish_reason")
+        index, delta, reason = choice.get("index"), choice.get("delta"), choice.get("finish_reason")
         # Any other delta field (tool calls, metadata, ...) is for pydantic to judge.
-        if type(index) is not int or index < 0 or type(delta) is not dict \
-                or delta.keys() - _PLAIN_DELTA_KEYS \
-                or (reason is not None and (type(reason) is not str
-                                            or reason not in _FINISH_REASONS)) \
-                or type(delta.get("content")) not in _OPTIONAL_STR \
-                or type(delta.get("role")) not in _OPTIONAL_STR:
+        if (
+            type(index) is not int
+            or index < 0
+            or type(delta) is not dict
+            or delta.keys() - _PLAIN_DELTA_KEYS
+            or (reason is not None and (type(reason) is not str or reason not in _FINISH_REASONS))
+            or type(delta.get("content")) not in _OPTIONAL_STR
+            or type(delta.get("role")) not in _OPTIONAL_STR
+        ):
             return False
     return True
 
@@ -91,22 +106,30 @@ def schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
     explained: set[tuple[int | str, ...]] = set()
     text_form_said = False
     for start in range(0, len(numbered), _SCHEMA_BATCH):
-        batch = numbered[start:start + _SCHEMA_BATCH]
+        batch = numbered[start : start + _SCHEMA_BATCH]
         try:
             CHUNKS.validate_python([chunk for _, chunk in batch])
         except ValidationError as exc:
-            found.extend(chunk_problem(position, (), "a complete response, not a stream chunk "
-                                                     "(its choices carry message, not delta); "
-                                                     "check one response with "
-                                                     "assert_valid_fim_response")
-                         for position, chunk in batch if _looks_like_response(chunk))
+            found.extend(
+                chunk_problem(
+                    position,
+                    (),
+                    "a complete response, not a stream chunk "
+                    "(its choices carry message, not delta); "
+                    "check one response with "
+                    "assert_valid_fim_response",
+                )
+                for position, chunk in batch
+                if _looks_like_response(chunk)
+            )
             for slot, (number, chunk) in enumerate(batch):
                 if type(chunk) is not dict:
                     continue
                 said = api_error(chunk)
                 if said is not None:
-                    found.append(chunk_problem(number, (), f"the API's error, not a "
-                                                            f"stream chunk: {said}"))
+                    found.append(
+                        chunk_problem(number, (), f"the API's error, not a stream chunk: {said}")
+                    )
                     explained.add((slot,))
                     continue
                 choices = chunk.get("choices")
@@ -115,12 +138,18 @@ def schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
                     continue
                 if not text_form_said:  # once: every chunk of such a stream has the form
                     text_form_said = True
-                    found.append(chunk_problem(number, ("choices", foreign, "text"),
-                                               not_fim_shape(chunk, foreign, "delta")))
-                explained.update((slot, "choices", index, "delta")
-                                 for index, choice in enumerate(choices)
-                                 if type(choice) is dict and "delta" not in choice
-                                 and "text" in choice)
+                    found.append(
+                        chunk_problem(
+                            number,
+                            ("choices", foreign, "text"),
+                            not_fim_shape(chunk, foreign, "delta"),
+                        )
+                    )
+                explained.update(
+                    (slot, "choices", index, "delta")
+                    for index, choice in enumerate(choices)
+                    if type(choice) is dict and "delta" not in choice and "text" in choice
+                )
             for error in exc.errors(include_url=False):
                 loc = error["loc"]
                 if loc[:1] in explained or tuple(loc) in explained:
@@ -140,8 +169,8 @@ def schema_problems(numbered: list[tuple[int, Any]]) -> list[Problem]:
 def _looks_like_response(chunk: Any) -> bool:
     choices = chunk.get("choices") if type(chunk) is dict else None
     return type(choices) is list and any(
-        type(choice) is dict and "message" in choice and "delta" not in choice
-        for choice in choices)
+        type(choice) is dict and "message" in choice and "delta" not in choice for choice in choices
+    )
 
 
 def sse_problems(seen: Seen | None, count: int, *, strict: bool, full: bool) -> list[Problem]:
@@ -152,12 +181,13 @@ def sse_problems(seen: Seen | None, count: int, *, strict: bool, full: bool) -> 
     problems = list(seen.bad_json)
     if full:  # reading stops at [DONE]; only validation cares what follows
         problems.extend(
-            Problem(f"event {number}",
-                    f"data after [DONE] (event {seen.done_at}): {shorten(data)}")
-            for number, data in seen.after_done[:PROBLEM_LIMIT])
+            Problem(f"event {number}", f"data after [DONE] (event {seen.done_at}): {shorten(data)}")
+            for number, data in seen.after_done[:PROBLEM_LIMIT]
+        )
         if strict and seen.done_at is None and count:
-            problems.append(Problem("", "the stream does not end with data: [DONE] "
-                                        "(strict profile)"))
+            problems.append(
+                Problem("", "the stream does not end with data: [DONE] (strict profile)")
+            )
     return problems
 
 
@@ -165,8 +195,9 @@ def no_events(seen: Seen | None) -> Problem:
     """The problem of a stream that had no events."""
     if seen is not None and seen.done_at is not None:
         return Problem("", "the stream had no events before data: [DONE]")
-    return Problem("", "the stream had no events (expected data: {chunk} events, "
-                       "ending with data: [DONE])")
+    return Problem(
+        "", "the stream had no events (expected data: {chunk} events, ending with data: [DONE])"
+    )
 
 
 def stream_problems(reader: Reader, seen: Seen | None, *, full: bool) -> list[Problem]:
@@ -184,14 +215,21 @@ def stream_problems(reader: Reader, seen: Seen | None, *, full: bool) -> list[Pr
 
 def _end_problems(reader: Reader) -> list[Problem]:
     """The rules that can only be judged once the stream has ended."""
-    found = [Problem(f"choices[{index}]", "never finished: no chunk gave it a "
-                                          "finish_reason")
-             for index, state in sorted(reader.states.items()) if state.finished_in is None]
+    found = [
+        Problem(f"choices[{index}]", "never finished: no chunk gave it a finish_reason")
+        for index, state in sorted(reader.states.items())
+        if state.finished_in is None
+    ]
     if reader.strict and reader.usage_at is None:
-        found.append(Problem("usage", "no chunk carries usage (strict profile: the final "
-                                      "chunk must)"))
+        found.append(
+            Problem("usage", "no chunk carries usage (strict profile: the final chunk must)")
+        )
     elif reader.strict and reader.usage_at is not None and reader.usage_at != reader.count - 1:
-        found.append(chunk_problem(reader.usage_at, ("usage",),
-                                   f"usage must come on the final chunk (chunk {reader.count}) "
-                                   f"(strict profile)"))
+        found.append(
+            chunk_problem(
+                reader.usage_at,
+                ("usage",),
+                f"usage must come on the final chunk (chunk {reader.count}) (strict profile)",
+            )
+        )
     return found

@@ -132,8 +132,10 @@ class _Differ:
         if area <= DIFFLIB_AREA and area <= self.budget:
             self.budget -= area
             matcher = difflib.SequenceMatcher(None, self.a[alo:ahi], self.b[blo:bhi])
-            self.found.extend((tag, alo + i1, alo + i2, blo + j1, blo + j2)
-                              for tag, i1, i2, j1, j2 in matcher.get_opcodes())
+            self.found.extend(
+                (tag, alo + i1, alo + i2, blo + j1, blo + j2)
+                for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            )
             return
         anchors = self._anchors(alo, ahi, blo, bhi) if splits < MAX_SPLITS else []
         if not anchors:
@@ -180,8 +182,11 @@ class _Differ:
         if not shared:  # two texts that differ on every line: nothing to look for
             return []
         count_a, count_b = Counter(a), Counter(b)
-        where_b = {line: blo + j for j, line in enumerate(b)
-                   if line in shared and count_b[line] == 1 and count_a[line] == 1}
+        where_b = {
+            line: blo + j
+            for j, line in enumerate(b)
+            if line in shared and count_b[line] == 1 and count_a[line] == 1
+        }
         pairs = [(alo + i, where_b[line]) for i, line in enumerate(a) if line in where_b]
         # Longest run increasing in b: patience sorting, each pile's top kept
         # with the pair below it in the run that ends there.

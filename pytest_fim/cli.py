@@ -65,35 +65,53 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pytest-fim", description="Validate and diff recorded Mistral FIM responses.")
+        prog="pytest-fim", description="Validate and diff recorded Mistral FIM responses."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
-        "validate", help="validate .json, .jsonl and .sse files (or directories of them)",
+        "validate",
+        help="validate .json, .jsonl and .sse files (or directories of them)",
         description="Validate recorded FIM responses: a .json file holds one response, a "
-                    ".jsonl file one per line, an .sse file a streamed response; "
-                    "directories are searched for those.")
+        ".jsonl file one per line, an .sse file a streamed response; "
+        "directories are searched for those.",
+    )
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--strict", action="store_true",
-                       help="use the strict profile (what the live API sends today)")
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="report format (default: text)")
-    check.add_argument("-v", "--verbose", action="store_true",
-                       help="print a line for every valid item too")
-    check.add_argument("-q", "--quiet", action="store_true",
-                       help="no progress indication, even on a terminal")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="use the strict profile (what the live API sends today)",
+    )
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+    )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="print a line for every valid item too"
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress indication, even on a terminal"
+    )
     diff = commands.add_parser(
-        "diff", help="show how response A differs from expected response B",
+        "diff",
+        help="show how response A differs from expected response B",
         description="Print the structural diff of two responses (A actual, B expected); "
-                    "exit 0 when they match, 1 when they differ.")
+        "exit 0 when they match, 1 when they differ.",
+    )
     diff.add_argument("actual", type=Path, metavar="A")
     diff.add_argument("expected", type=Path, metavar="B")
-    diff.add_argument("--ignore", action="append", default=None, metavar="PATTERN",
-                      help="a path pattern to leave out, e.g. 'choices[*].message.tool_calls' "
-                           "(repeatable; default: id and created)")
-    diff.add_argument("--exact", action="store_true",
-                      help="fields absent from B count as differences too")
-    diff.add_argument("--ignore-order", action="store_true",
-                      help="compare lists without regard to order")
+    diff.add_argument(
+        "--ignore",
+        action="append",
+        default=None,
+        metavar="PATTERN",
+        help="a path pattern to leave out, e.g. 'choices[*].message.tool_calls' "
+        "(repeatable; default: id and created)",
+    )
+    diff.add_argument(
+        "--exact", action="store_true", help="fields absent from B count as differences too"
+    )
+    diff.add_argument(
+        "--ignore-order", action="store_true", help="compare lists without regard to order"
+    )
     return parser
 
 
@@ -120,14 +138,23 @@ def _validate(args: argparse.Namespace) -> int:
                     print(f"{item.source}: valid", file=out)
     progress.clear()
     if args.format == "json":
-        json.dump({
-            "valid": report.valid,
-            "invalid": len(report.invalid),
-            "invalid_items": [{"source": item.source, "summary": item.summary,
-                       "problems": [{"path": p.path, "message": p.message}
-                                    for p in item.problems]}
-                      for item in report.invalid],
-        }, out, indent=2, ensure_ascii=False)
+        json.dump(
+            {
+                "valid": report.valid,
+                "invalid": len(report.invalid),
+                "invalid_items": [
+                    {
+                        "source": item.source,
+                        "summary": item.summary,
+                        "problems": [{"path": p.path, "message": p.message} for p in item.problems],
+                    }
+                    for item in report.invalid
+                ],
+            },
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
         out.write("\n")
     else:
         print(f"{report.valid} valid, {len(report.invalid)} invalid", file=out)
@@ -144,8 +171,10 @@ def _expand(paths: Sequence[Path]) -> Iterator[Path]:
         elif not path.exists():
             raise UsageError(f"{path}: no such file or directory")
         elif path.suffix not in EXTENSIONS:
-            raise UsageError(f"{path}: unknown extension {path.suffix or '(none)'!r}; "
-                             f"expected one of {', '.join(EXTENSIONS)} or a directory")
+            raise UsageError(
+                f"{path}: unknown extension {path.suffix or '(none)'!r}; "
+                f"expected one of {', '.join(EXTENSIONS)} or a directory"
+            )
         else:
             yield path
 
@@ -232,8 +261,9 @@ def _diff(args: argparse.Namespace) -> int:
             raise UsageError(f"{path}: {str(exc).splitlines()[0]}") from None
     ignore = tuple(args.ignore) if args.ignore is not None else ("id", "created")
     try:
-        text = fim_diff(sides[0], sides[1], ignore=ignore, exact=args.exact,
-                        ignore_order=args.ignore_order)
+        text = fim_diff(
+            sides[0], sides[1], ignore=ignore, exact=args.exact, ignore_order=args.ignore_order
+        )
     except (TypeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     if text:

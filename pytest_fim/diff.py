@@ -72,8 +72,9 @@ _KINDS = {
 }
 
 
-def deep_differences(expected: Any, actual: Any, base: PathParts = (), *,
-                     ignore_order: bool = False) -> list[Difference]:
+def deep_differences(
+    expected: Any, actual: Any, base: PathParts = (), *, ignore_order: bool = False
+) -> list[Difference]:
     """DeepDiff ``expected`` against ``actual`` (JSON-like data, no models).
 
     Paths are prefixed with ``base``. Raises ``ValueError`` for data nested
@@ -85,22 +86,33 @@ def deep_differences(expected: Any, actual: Any, base: PathParts = (), *,
     if _texts_differ(expected, actual):
         return [Difference(base, "changed", expected, actual)]
     if type(expected) is dict and type(actual) is dict:
-        texts = [key for key, value in expected.items()
-                 if key in actual and _texts_differ(value, actual[key])]
+        texts = [
+            key
+            for key, value in expected.items()
+            if key in actual and _texts_differ(value, actual[key])
+        ]
         if texts:
-            found.extend(Difference((*base, key), "changed", expected[key], actual[key])
-                         for key in texts)
+            found.extend(
+                Difference((*base, key), "changed", expected[key], actual[key]) for key in texts
+            )
             expected = {key: value for key, value in expected.items() if key not in texts}
             actual = {key: value for key, value in actual.items() if key not in texts}
             if not expected and not actual:
                 return found
     try:
         # Two NaNs at one place say the same thing in a test: not a difference.
-        tree = DeepDiff(expected, actual, view="tree", ignore_order=ignore_order,
-                        verbose_level=2, ignore_nan_inequality=True)
+        tree = DeepDiff(
+            expected,
+            actual,
+            view="tree",
+            ignore_order=ignore_order,
+            verbose_level=2,
+            ignore_nan_inequality=True,
+        )
     except RecursionError:
-        raise ValueError(f"cannot compare {format_path(base) or 'the responses'}: "
-                         f"nested too deeply") from None
+        raise ValueError(
+            f"cannot compare {format_path(base) or 'the responses'}: nested too deeply"
+        ) from None
     for report, levels in tree.items():
         kind = _KINDS.get(report, report.replace("_", " "))
         for level in levels:
@@ -115,8 +127,12 @@ def _texts_differ(expected: Any, actual: Any) -> bool:
     # DeepDiff writes its own difflib diff of multi-line strings, which we
     # never show and which costs minutes for long completions: two texts that
     # differ are a change, said without it.
-    return type(expected) is str and type(actual) is str and expected != actual \
+    return (
+        type(expected) is str
+        and type(actual) is str
+        and expected != actual
         and ("\n" in expected or "\n" in actual)
+    )
 
 
 def _absent(value: Any) -> bool:
@@ -141,37 +157,45 @@ def render_differences(differences: Sequence[Difference], *, verbosity: int = 0)
         lines.extend(_render_one(difference, limit, None if full else DIFF_LINE_LIMIT))
     hidden = len(differences) - len(shown)
     if hidden:
-        lines.append(f"… and {plural(hidden, 'more difference')} "
-                     f"(-vv shows all)")
+        lines.append(f"… and {plural(hidden, 'more difference')} (-vv shows all)")
     return lines
 
 
-def _render_one(difference: Difference, limit: int | None,
-                max_lines: int | None) -> list[str]:
+def _render_one(difference: Difference, limit: int | None, max_lines: int | None) -> list[str]:
     where = difference.where or "(the response)"
     expected, actual = difference.expected, difference.actual
     kind = difference.kind
-    if kind == "changed" and isinstance(expected, str) and isinstance(actual, str) \
-            and ("\n" in expected or "\n" in actual):
+    if (
+        kind == "changed"
+        and isinstance(expected, str)
+        and isinstance(actual, str)
+        and ("\n" in expected or "\n" in actual)
+    ):
         only = "; whitespace differs only" if _whitespace_note(expected, actual) else ""
-        return [f"{where}: changed (-expected +actual{only}):",
-                *(f"    {line}" for line in unified(expected, actual, limit, max_lines))]
+        return [
+            f"{where}: changed (-expected +actual{only}):",
+            *(f"    {line}" for line in unified(expected, actual, limit, max_lines)),
+        ]
     if kind in {"missing", "missing item"}:
         return [f"{where}: {kind}: expected {_value(expected, limit)}"]
     if kind in {"unexpected", "unexpected item"}:
         return [f"{where}: {kind}: {_value(actual, limit)}"]
     if kind == "length differs":
-        return [f"{where}: length differs: expected {plural(expected, 'item')}"
-                f", got {actual:,}"]
+        return [f"{where}: length differs: expected {plural(expected, 'item')}, got {actual:,}"]
     if kind == "type changed":
-        return [f"{where}: type changed: expected {describe(expected)} "
-                f"{_value(expected, limit)}, got {describe(actual)} {_value(actual, limit)}"]
+        return [
+            f"{where}: type changed: expected {describe(expected)} "
+            f"{_value(expected, limit)}, got {describe(actual)} {_value(actual, limit)}"
+        ]
     if kind == "matcher failed":
-        return [f"{where}: matcher failed: {_matcher(expected, limit)} did not accept "
-                f"{_value(actual, limit)}"]
+        return [
+            f"{where}: matcher failed: {_matcher(expected, limit)} did not accept "
+            f"{_value(actual, limit)}"
+        ]
     note = _whitespace_note(expected, actual)
-    return [f"{where}: {kind}: expected {_value(expected, limit)}, got "
-            f"{_value(actual, limit)}{note}"]
+    return [
+        f"{where}: {kind}: expected {_value(expected, limit)}, got {_value(actual, limit)}{note}"
+    ]
 
 
 def _value(value: Any, limit: int | None) -> str:
@@ -191,9 +215,13 @@ def _matcher(matcher: Any, limit: int | None) -> str:
 
 
 def _whitespace_note(expected: Any, actual: Any) -> str:
-    if isinstance(expected, str) and isinstance(actual, str) and expected != actual \
-            and _same_heads(expected, actual) \
-            and "".join(expected.split()) == "".join(actual.split()):
+    if (
+        isinstance(expected, str)
+        and isinstance(actual, str)
+        and expected != actual
+        and _same_heads(expected, actual)
+        and "".join(expected.split()) == "".join(actual.split())
+    ):
         return " (whitespace differs only)"
     return ""
 
@@ -207,8 +235,9 @@ def _same_heads(expected: str, actual: str, size: int = 4096) -> bool:
     return head_expected[:shorter] == head_actual[:shorter]
 
 
-def unified(expected: str, actual: str, limit: int | None = None,
-            max_lines: int | None = None) -> list[str]:
+def unified(
+    expected: str, actual: str, limit: int | None = None, max_lines: int | None = None
+) -> list[str]:
     """A unified diff of two texts (``--- expected``, ``+++ actual``, ``@@`` hunks).
 
     Lines end only at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Every line, changed
@@ -225,8 +254,7 @@ def unified(expected: str, actual: str, limit: int | None = None,
         if max_lines is not None and len(out) - 2 >= max_lines:
             # Counted, not rendered: 400,000 lines cut cost what 50 shown cost.
             rest = sum(_hunk_rows(hunk, before, after) for hunk in hunks) - max_lines
-            out.append(f"… {plural(rest, 'more diff line')} not shown; "
-                       f"-vv shows all")
+            out.append(f"… {plural(rest, 'more diff line')} not shown; -vv shows all")
             break
         if sign in "@\\":
             out.append(text)
@@ -244,8 +272,9 @@ def unified(expected: str, actual: str, limit: int | None = None,
     return out
 
 
-def _rows(hunks: list[list[Opcode]], before: list[str],
-          after: list[str]) -> Iterator[tuple[str, str]]:
+def _rows(
+    hunks: list[list[Opcode]], before: list[str], after: list[str]
+) -> Iterator[tuple[str, str]]:
     """The diff's lines as (sign, raw text): ``@`` a hunk header, ``\\`` a note."""
     for hunk in hunks:
         first, last = hunk[0], hunk[-1]
@@ -260,8 +289,9 @@ def _rows(hunks: list[list[Opcode]], before: list[str],
 
 def _hunk_rows(hunk: list[Opcode], before: list[str], after: list[str]) -> int:
     """How many lines :func:`_rows` gives for ``hunk``, its header and notes included."""
-    count = 1 + sum(i2 - i1 if tag == "equal" else i2 - i1 + j2 - j1
-                    for tag, i1, i2, j1, j2 in hunk)
+    count = 1 + sum(
+        i2 - i1 if tag == "equal" else i2 - i1 + j2 - j1 for tag, i1, i2, j1, j2 in hunk
+    )
     # Only a text's last line can lack a line end, and only the last opcode
     # shows it: as a line of both texts, or one of either side.
     tag, i1, i2, j1, j2 = hunk[-1]
@@ -270,8 +300,9 @@ def _hunk_rows(hunk: list[Opcode], before: list[str], after: list[str]) -> int:
     return count + open_before + (open_after and tag != "equal")
 
 
-def _side(sign: str, lines: list[str], start: int, stop: int,
-          side: str) -> Iterator[tuple[str, str]]:
+def _side(
+    sign: str, lines: list[str], start: int, stop: int, side: str
+) -> Iterator[tuple[str, str]]:
     for index in range(start, stop):
         line = lines[index]
         yield sign, line
@@ -298,7 +329,7 @@ def _visible(line: str, *, ends: bool = True) -> str:
     short before more than spaces, so spaces at its end are not trailing.
     """
     stripped = line.rstrip(" \t") if ends else line
-    trailing = line[len(stripped):].replace(" ", "·").replace("\t", "→")
+    trailing = line[len(stripped) :].replace(" ", "·").replace("\t", "→")
     return escape_hidden(stripped, _CHAR_SHOWN) + trailing
 
 

@@ -22,22 +22,32 @@ def explain_equality(left: object, right: object, *, verbosity: int = 0) -> list
     left_name, right_name = type(left).__name__, type(right).__name__
     left_data, right_data = _comparable(left), _comparable(right)
     # compare() counts two NaNs at one place as equal; == on the data does not.
-    differences = [] if left_data == right_data else \
-        compare(left_data, right_data, ignore=(), exact=True)
+    differences = (
+        [] if left_data == right_data else compare(left_data, right_data, ignore=(), exact=True)
+    )
     if not differences:
         if type(left) is not type(right):
-            return [f"{left_name} == {right_name}",
-                    f"equal data, different types: {_type_names(left, right)}"]
+            return [
+                f"{left_name} == {right_name}",
+                f"equal data, different types: {_type_names(left, right)}",
+            ]
         # Same type and the same JSON, yet == said no: the model's own __eq__
         # sees what JSON does not (a null field set on one side only, say).
-        why = "NaN is never == NaN for it, and the data hold NaN" if _holds_nan(left_data, 0) \
+        why = (
+            "NaN is never == NaN for it, and the data hold NaN"
+            if _holds_nan(left_data, 0)
             else "a field that is null on one side and unset on the other counts for it"
-        return [f"{left_name} == {right_name}",
-                f"equal data, but {left_name}.__eq__ says they differ ({why})"]
+        )
+        return [
+            f"{left_name} == {right_name}",
+            f"equal data, but {left_name}.__eq__ says they differ ({why})",
+        ]
     count = len(differences)
-    return [f"{left_name} == {right_name}: {plural(count, 'difference')} "
-            f"(left is shown as actual, right as expected)",
-            *render_differences(differences, verbosity=verbosity)]
+    return [
+        f"{left_name} == {right_name}: {plural(count, 'difference')} "
+        f"(left is shown as actual, right as expected)",
+        *render_differences(differences, verbosity=verbosity),
+    ]
 
 
 def _type_names(left: object, right: object) -> str:
@@ -49,8 +59,10 @@ def _type_names(left: object, right: object) -> str:
     right_name = f"{right_type.__module__}.{right_type.__qualname__}"
     if left_name != right_name:
         return f"{left_name} vs {right_name}"
-    return (f"two classes both named {left_name} (its module was imported twice, "
-            f"or the class defined twice)")
+    return (
+        f"two classes both named {left_name} (its module was imported twice, "
+        f"or the class defined twice)"
+    )
 
 
 def _holds_nan(data: Any, depth: int) -> bool:
@@ -75,8 +87,11 @@ def _without_nulls(data: Any, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply to explain")
     if type(data) is dict:
-        return {key: _without_nulls(value, depth + 1) for key, value in data.items()
-                if value is not None}
+        return {
+            key: _without_nulls(value, depth + 1)
+            for key, value in data.items()
+            if value is not None
+        }
     if type(data) is list:
         return [_without_nulls(item, depth + 1) for item in data]
     return data

@@ -42,8 +42,10 @@ _SEEDED_EPOCH = 1_700_000_000
 def estimate_tokens(text: str) -> int:
     """Estimate a token count for ``text``: about one token per word,
     symbol or whitespace run, long words split every four characters."""
-    return sum(max(1, math.ceil(len(piece) / 4)) if piece[0].isalnum() or piece[0] == "_"
-               else 1 for piece in _PIECES.findall(text))
+    return sum(
+        max(1, math.ceil(len(piece) / 4)) if piece[0].isalnum() or piece[0] == "_" else 1
+        for piece in _PIECES.findall(text)
+    )
 
 
 def seeded_ids(seed: object) -> tuple[str, int]:
@@ -57,8 +59,9 @@ def _content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, Sequence):
-        return "".join(str(chunk.get("text") or "") for chunk in content
-                       if isinstance(chunk, Mapping))
+        return "".join(
+            str(chunk.get("text") or "") for chunk in content if isinstance(chunk, Mapping)
+        )
     return ""
 
 
@@ -99,9 +102,16 @@ def make_fim_response(
     _check_arguments(content, n, model, finish_reason, prompt_tokens, completion_tokens, choices)
     if choices is None:
         choice_data: list[Any] = [
-            {"index": index, "message": {"role": "assistant", "content": _copy(content),
-                                         "tool_calls": None, "prefix": False},
-             "finish_reason": finish_reason}
+            {
+                "index": index,
+                "message": {
+                    "role": "assistant",
+                    "content": _copy(content),
+                    "tool_calls": None,
+                    "prefix": False,
+                },
+                "finish_reason": finish_reason,
+            }
             for index in range(n)
         ]
     else:
@@ -118,8 +128,11 @@ def make_fim_response(
         "id": id if id is not None else seeded_id or uuid.uuid4().hex,
         "object": "chat.completion",
         "model": model,
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
         "created": created if created is not None else seeded_created or int(time.time()),
         "choices": choice_data,
         **extra,
@@ -131,8 +144,9 @@ def make_fim_response(
     # schema only; what we generate ourselves must also pass the strict profile.
     response, problems = check_response(data, strict=choices is None and not extra)
     if problems or response is None:
-        raise ValueError(render("make_fim_response() arguments do not make a valid response:",
-                                problems))
+        raise ValueError(
+            render("make_fim_response() arguments do not make a valid response:", problems)
+        )
     return response
 
 
@@ -145,35 +159,51 @@ def _choice_dict(choice: Mapping[str, Any] | ChatCompletionChoice) -> dict[str, 
         return choice.model_dump(by_alias=True, exclude_unset=True)
     if isinstance(choice, Mapping):
         return dict(choice)
-    raise TypeError(f"choices must hold mappings or ChatCompletionChoice models, "
-                    f"got {type(choice).__name__}: {shorten(choice)}")
+    raise TypeError(
+        f"choices must hold mappings or ChatCompletionChoice models, "
+        f"got {type(choice).__name__}: {shorten(choice)}"
+    )
 
 
-def _check_arguments(content: object, n: object, model: object, finish_reason: object,
-                     prompt_tokens: object, completion_tokens: object,
-                     choices: object) -> None:
+def _check_arguments(
+    content: object,
+    n: object,
+    model: object,
+    finish_reason: object,
+    prompt_tokens: object,
+    completion_tokens: object,
+    choices: object,
+) -> None:
     if not isinstance(content, str) and not (
         isinstance(content, Sequence) and all(isinstance(c, Mapping) for c in content)
     ):
-        raise TypeError(f"content must be a str or a list of content chunks "
-                        f"(dicts such as {{'type': 'text', 'text': '...'}}), "
-                        f"got {type(content).__name__}: {shorten(content)}")
+        raise TypeError(
+            f"content must be a str or a list of content chunks "
+            f"(dicts such as {{'type': 'text', 'text': '...'}}), "
+            f"got {type(content).__name__}: {shorten(content)}"
+        )
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive int (the number of choices), got {n!r}")
     if not isinstance(model, str):
         raise TypeError(f"model must be a str, got {type(model).__name__}: {shorten(model)}")
     if finish_reason not in FINISH_REASONS:
-        raise ValueError(f"finish_reason must be one of {', '.join(map(repr, FINISH_REASONS))}, "
-                         f"got {shorten(finish_reason)}")
+        raise ValueError(
+            f"finish_reason must be one of {', '.join(map(repr, FINISH_REASONS))}, "
+            f"got {shorten(finish_reason)}"
+        )
     if finish_reason == "tool_calls" and choices is None:
-        raise ValueError("finish_reason='tool_calls' needs tool calls: build the choices "
-                         "yourself with choices=[{..., 'message': {'tool_calls': [...]}}]")
+        raise ValueError(
+            "finish_reason='tool_calls' needs tool calls: build the choices "
+            "yourself with choices=[{..., 'message': {'tool_calls': [...]}}]"
+        )
     for name, value in (("prompt_tokens", prompt_tokens), ("completion_tokens", completion_tokens)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                  or value < 0):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
             raise ValueError(f"{name} must be a non-negative int or None, got {shorten(value)}")
-    if choices is not None and (isinstance(choices, (str, bytes, Mapping))
-                                or not isinstance(choices, Sequence)):
+    if choices is not None and (
+        isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Sequence)
+    ):
         raise TypeError(f"choices must be a list of choices, got {type(choices).__name__}")
 
 
@@ -230,23 +260,35 @@ def _split_text(text: str, chunks: int | None, chunk_size: int | None) -> list[s
     if not text:
         return []
     if chunk_size is not None:
-        return [text[i:i + chunk_size] for i in range(0, len(text), chunk_size)]
+        return [text[i : i + chunk_size] for i in range(0, len(text), chunk_size)]
     if chunks is not None:
         size = -(-len(text) // chunks)  # ceiling: at most `chunks` pieces
-        return [text[i:i + size] for i in range(0, len(text), size)]
+        return [text[i : i + size] for i in range(0, len(text), size)]
     return _WORDS.findall(text)
 
 
 @overload
-def make_fim_stream(content: Content = ..., *, chunks: int | None = ...,
-                    chunk_size: int | None = ..., as_sse: Literal[False] = ...,
-                    response: object = ..., **kwargs: Any) -> list[CompletionChunk]: ...
+def make_fim_stream(
+    content: Content = ...,
+    *,
+    chunks: int | None = ...,
+    chunk_size: int | None = ...,
+    as_sse: Literal[False] = ...,
+    response: object = ...,
+    **kwargs: Any,
+) -> list[CompletionChunk]: ...
 
 
 @overload
-def make_fim_stream(content: Content = ..., *, chunks: int | None = ...,
-                    chunk_size: int | None = ..., as_sse: Literal[True],
-                    response: object = ..., **kwargs: Any) -> str: ...
+def make_fim_stream(
+    content: Content = ...,
+    *,
+    chunks: int | None = ...,
+    chunk_size: int | None = ...,
+    as_sse: Literal[True],
+    response: object = ...,
+    **kwargs: Any,
+) -> str: ...
 
 
 def make_fim_stream(
@@ -281,35 +323,43 @@ def make_fim_stream(
     from pytest_fim.validate import assert_valid_fim_response
 
     for name, value in (("chunks", chunks), ("chunk_size", chunk_size)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                  or value < 1):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
             raise ValueError(f"{name} must be a positive int or None, got {shorten(value)}")
     if chunks is not None and chunk_size is not None:
-        raise ValueError("give chunks (how many pieces) or chunk_size (characters a piece), "
-                         "not both")
+        raise ValueError(
+            "give chunks (how many pieces) or chunk_size (characters a piece), not both"
+        )
     if response is not None:
         if kwargs:
-            raise ValueError(f"response= splits an existing response; it takes no "
-                             f"make_fim_response keywords (got {', '.join(sorted(kwargs))})")
+            raise ValueError(
+                f"response= splits an existing response; it takes no "
+                f"make_fim_response keywords (got {', '.join(sorted(kwargs))})"
+            )
         built = assert_valid_fim_response(response, strict=False)
     else:
         built = make_fim_response(content, **kwargs)
     data = built.model_dump(mode="json", by_alias=True, exclude_unset=True)
     stream = _split_response(data, chunks, chunk_size)
     if as_sse:
-        return "".join(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
-                       for chunk in stream) + "data: [DONE]\n\n"
+        return (
+            "".join(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n" for chunk in stream)
+            + "data: [DONE]\n\n"
+        )
     return CHUNKS.validate_python(stream)
 
 
-def _split_response(data: dict[str, Any], chunks: int | None, chunk_size: int | None
-                    ) -> list[dict[str, Any]]:
+def _split_response(
+    data: dict[str, Any], chunks: int | None, chunk_size: int | None
+) -> list[dict[str, Any]]:
     head = {"id": data["id"], "model": data["model"]}
     later = {**head, "object": "chat.completion.chunk"}
     if data.get("created") is not None:
         later["created"] = data["created"]
-    extras = {key: value for key, value in data.items()
-              if key not in FIMCompletionResponse.model_fields}
+    extras = {
+        key: value for key, value in data.items() if key not in FIMCompletionResponse.model_fields
+    }
     out: list[dict[str, Any]] = []
     for choice in data.get("choices") or []:
         message = choice.get("message") or {}
@@ -317,23 +367,36 @@ def _split_response(data: dict[str, Any], chunks: int | None, chunk_size: int | 
         opening: dict[str, Any] = {"role": "assistant"}
         if isinstance(content, (str, list)):
             opening["content"] = content[:0]  # "" or []: the kind of content to come
-        out.append({**(head if not out else later),
-                    "choices": [{"index": choice["index"], "delta": opening,
-                                 "finish_reason": None}]})
+        out.append(
+            {
+                **(head if not out else later),
+                "choices": [{"index": choice["index"], "delta": opening, "finish_reason": None}],
+            }
+        )
         if isinstance(content, list):
             deltas: list[dict[str, Any]] = [{"content": [chunk]} for chunk in content]
         else:
-            deltas = [{"content": piece}
-                      for piece in _split_text(content or "", chunks, chunk_size)]
+            deltas = [
+                {"content": piece} for piece in _split_text(content or "", chunks, chunk_size)
+            ]
         if message.get("tool_calls"):
             deltas.append({"tool_calls": message["tool_calls"]})
         if not deltas:
             deltas.append({})
         for number, delta in enumerate(deltas):
             final = number == len(deltas) - 1
-            out.append({**later, "choices": [{
-                "index": choice["index"], "delta": delta,
-                "finish_reason": choice.get("finish_reason") if final else None}]})
+            out.append(
+                {
+                    **later,
+                    "choices": [
+                        {
+                            "index": choice["index"],
+                            "delta": delta,
+                            "finish_reason": choice.get("finish_reason") if final else None,
+                        }
+                    ],
+                }
+            )
     if not out:  # a response without choices is still a stream of one chunk
         out.append({**head, "choices": []})
     out[0].update(extras)

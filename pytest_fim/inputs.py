@@ -65,8 +65,9 @@ def to_data(obj: object, *, what: str = "completion response") -> Any:
     )
 
 
-def parse_json(text: str | bytes | bytearray | memoryview, *,
-               what: str = "completion response") -> Any:
+def parse_json(
+    text: str | bytes | bytearray | memoryview, *, what: str = "completion response"
+) -> Any:
     """Parse JSON text; a syntax error, bad UTF-8 or runaway nesting is a
     :class:`FIMAssertionError` that shows what was received."""
     if not isinstance(text, str):
@@ -74,7 +75,7 @@ def parse_json(text: str | bytes | bytearray | memoryview, *,
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            where = f"byte {exc.start}: {raw[exc.start:exc.start + 4]!r}"
+            where = f"byte {exc.start}: {raw[exc.start : exc.start + 4]!r}"
             raise _bad(what, f"not valid UTF-8 ({where})", raw) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -84,8 +85,9 @@ def parse_json(text: str | bytes | bytearray | memoryview, *,
         hint = ""
         if text.lstrip().startswith(("data:", "event:", ":")):
             hint = " (this looks like a server-sent event stream: use assert_valid_fim_stream)"
-        raise _bad(what, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-                   f"{hint}", text) from None
+        raise _bad(
+            what, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}{hint}", text
+        ) from None
     except RecursionError:
         raise _bad(what, "JSON nested too deeply to read", text) from None
     except ValueError as exc:  # e.g. an integer literal past Python's digit limit
@@ -95,15 +97,17 @@ def parse_json(text: str | bytes | bytearray | memoryview, *,
 def _bad(what: str, reason: str, received: object) -> FIMAssertionError:
     return FIMAssertionError(
         f"invalid FIM {what} (1 problem):",
-        [Problem("", f"{reason}; received {describe(received)}: {shorten(received)}")])
+        [Problem("", f"{reason}; received {describe(received)}: {shorten(received)}")],
+    )
 
 
 def _read_file(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"cannot read the FIM {what} file {str(path)!r}: "
-                         f"{exc.strerror or exc}") from None
+        raise ValueError(
+            f"cannot read the FIM {what} file {str(path)!r}: {exc.strerror or exc}"
+        ) from None
 
 
 _NOT_A_MODEL = object()
@@ -188,8 +192,11 @@ def _dump_model(obj: object) -> Any:
         if _holds_null(dumped, 0):
             # JSON mode writes NaN and ±inf as null, so a score of inf would read
             # as "missing" in a diff: the Python dump still has them.
-            _put_back_non_finite(dumped, obj.model_dump(by_alias=True, exclude_unset=True),  # type: ignore[attr-defined]
-                                 0)
+            _put_back_non_finite(
+                dumped,
+                obj.model_dump(by_alias=True, exclude_unset=True),  # type: ignore[attr-defined]
+                0,
+            )
         return dumped
     legacy = getattr(type(obj), "dict", None)
     if callable(legacy) and hasattr(type(obj), "__fields__") and hasattr(obj, "__fields_set__"):
@@ -217,8 +224,9 @@ def _put_back_non_finite(json_data: Any, python_data: Any, depth: int) -> None:
         return
     if type(json_data) is dict and type(python_data) is dict:
         places: Iterable[Any] = json_data.keys()
-    elif type(json_data) is list and type(python_data) is list \
-            and len(json_data) == len(python_data):
+    elif (
+        type(json_data) is list and type(python_data) is list and len(json_data) == len(python_data)
+    ):
         places = range(len(json_data))
     else:
         return
@@ -242,8 +250,9 @@ def _read_http_body(response: Any, what: str) -> bytes:
     try:
         body = response.read()
     except Exception as exc:  # a closed stream, say: a bad argument, not a bad response
-        raise ValueError(f"cannot read the body of the {what} {type(response).__name__}: "
-                         f"{exc}") from None
+        raise ValueError(
+            f"cannot read the body of the {what} {type(response).__name__}: {exc}"
+        ) from None
     return bytes(body)
 
 
@@ -260,8 +269,7 @@ def _refuse_http_error(response: Any, body: bytes, kind: str, summary: str) -> N
     said = error_message(data) if type(data) is dict else None
     if said is None:
         said = "an empty body" if not body else _one_line(body.decode("utf-8", "replace"))
-    raise FIMAssertionError(summary, [Problem("", f"HTTP {status} response, not {kind}: "
-                                                  f"{said}")])
+    raise FIMAssertionError(summary, [Problem("", f"HTTP {status} response, not {kind}: {said}")])
 
 
 def api_error(data: object) -> str | None:
@@ -290,8 +298,11 @@ def error_message(data: dict[Any, Any]) -> str | None:
         parts = []
         for item in detail[:_DETAIL_LIMIT]:
             loc = item.get("loc") if isinstance(item, dict) else None
-            where = ".".join(_text(part) for part in loc if part != "body") \
-                if isinstance(loc, list) else ""
+            where = (
+                ".".join(_text(part) for part in loc if part != "body")
+                if isinstance(loc, list)
+                else ""
+            )
             said = _text(item.get("msg", item) if isinstance(item, dict) else item)
             parts.append(f"{where}: {said}" if where else said)
         if len(detail) > _DETAIL_LIMIT:
@@ -305,8 +316,11 @@ def error_message(data: dict[Any, Any]) -> str | None:
         text = shorten(message)
     else:
         return None
-    kinds = [f"{name} {_one_line(_text(data[name]), 40)}" for name in ("type", "code")
-             if data.get(name) not in (None, "")]
+    kinds = [
+        f"{name} {_one_line(_text(data[name]), 40)}"
+        for name in ("type", "code")
+        if data.get(name) not in (None, "")
+    ]
     return _one_line(text) + (f" ({', '.join(kinds)})" if kinds else "")
 
 
@@ -371,19 +385,24 @@ def to_stream(obj: object) -> StreamInput:
         hint = ""
         if hasattr(obj, "__aiter__"):  # stream_async(), aiter_bytes(): read in a coroutine
             hint = ". Collect an async stream first: [event async for event in stream]"
-        raise TypeError(f"expected a stream, got {type(obj).__name__} {shorten(obj, 60)}; "
-                        f"a stream is {STREAM_KINDS}{hint}")
+        raise TypeError(
+            f"expected a stream, got {type(obj).__name__} {shorten(obj, 60)}; "
+            f"a stream is {STREAM_KINDS}{hint}"
+        )
     items = list(obj)
     if items and all(isinstance(item, (str, bytes, bytearray, memoryview)) for item in items):
-        return StreamInput(sse=[item if isinstance(item, (str, bytes)) else bytes(item)
-                                for item in items])
+        return StreamInput(
+            sse=[item if isinstance(item, (str, bytes)) else bytes(item) for item in items]
+        )
     chunks = []
     for number, item in enumerate(items, start=1):
         # A chunk dict may hold models too (deltas built by hand, say).
         data = dump_models(dict(item)) if isinstance(item, Mapping) else _dump_model(item)
         if data is _NOT_A_MODEL:
-            raise TypeError(f"item {number} of the stream is {type(item).__name__} "
-                            f"{shorten(item, 60)}; a stream is {STREAM_KINDS}")
+            raise TypeError(
+                f"item {number} of the stream is {type(item).__name__} "
+                f"{shorten(item, 60)}; a stream is {STREAM_KINDS}"
+            )
         chunks.append(_unwrap_event(dict(data)))
     return StreamInput(chunks=chunks)
 
@@ -470,8 +489,10 @@ def to_snapshot_input(obj: object) -> SnapshotInput:  # noqa: C901
             return _exchange_input(dumped, obj)
         if isinstance(obj, Iterable):
             return _stream_input(obj)
-        raise TypeError(f"fim_snapshot cannot compare {type(obj).__module__}."
-                        f"{type(obj).__qualname__} {shorten(obj, 60)}; it takes {SNAPSHOT_KINDS}")
+        raise TypeError(
+            f"fim_snapshot cannot compare {type(obj).__module__}."
+            f"{type(obj).__qualname__} {shorten(obj, 60)}; it takes {SNAPSHOT_KINDS}"
+        )
     return _exchange_input(to_data(obj), obj)
 
 
@@ -479,8 +500,10 @@ def _exchange_input(data: Any, given: object) -> SnapshotInput:
     if isinstance(data, Mapping) and type(data) is not dict:  # an OrderedDict, say
         data = dict(data)
     if type(data) is not dict:
-        raise TypeError(f"fim_snapshot takes a JSON object, got {type(given).__name__} holding "
-                        f"{describe(data)}; it takes {SNAPSHOT_KINDS}")
+        raise TypeError(
+            f"fim_snapshot takes a JSON object, got {type(given).__name__} holding "
+            f"{describe(data)}; it takes {SNAPSHOT_KINDS}"
+        )
     kind = "request" if "prompt" in data and "choices" not in data else "response"
     return SnapshotInput(kind, data)
 

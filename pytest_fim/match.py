@@ -61,8 +61,10 @@ def _build_options(ignore: str | Iterable[str], exact: bool, ignore_order: bool)
     if isinstance(ignore, str):
         ignore = (ignore,)
     if not isinstance(ignore, Iterable):
-        raise TypeError(f"ignore must be path patterns such as ('id', 'choices[*].message'), "
-                        f"got {type(ignore).__name__}")
+        raise TypeError(
+            f"ignore must be path patterns such as ('id', 'choices[*].message'), "
+            f"got {type(ignore).__name__}"
+        )
     patterns = tuple(ignore)
     for pattern in patterns:
         if not isinstance(pattern, str):
@@ -70,50 +72,70 @@ def _build_options(ignore: str | Iterable[str], exact: bool, ignore_order: bool)
     return _Options(ignore_tree(patterns), bool(exact), bool(ignore_order))
 
 
-def compare(actual: object, expected: object, *, ignore: str | Iterable[str] = DEFAULT_IGNORE,
-            exact: bool = False, ignore_order: bool = False) -> list[Difference]:
+def compare(
+    actual: object,
+    expected: object,
+    *,
+    ignore: str | Iterable[str] = DEFAULT_IGNORE,
+    exact: bool = False,
+    ignore_order: bool = False,
+) -> list[Difference]:
     """Every difference between ``actual`` and ``expected``; [] when they match.
 
     Raises what :func:`assert_fim_response_matches` raises for bad arguments.
     """
     options = _options(ignore, exact, ignore_order)
     actual_data = to_data(actual)  # a dict too: it may hold models
-    expected_data = expected if type(expected) is dict else \
-        to_data(expected, what="expected response")
+    expected_data = (
+        expected if type(expected) is dict else to_data(expected, what="expected response")
+    )
     if type(expected_data) is not dict:
         # JSON text holding a list or a number is a response input in form only.
-        raise TypeError(f"expected must be a mapping (a partial shape) or a whole response "
-                        f"holding a JSON object, got {type(expected).__name__} holding "
-                        f"{describe(expected_data)}; accepted: {ACCEPTED_KINDS}")
+        raise TypeError(
+            f"expected must be a mapping (a partial shape) or a whole response "
+            f"holding a JSON object, got {type(expected).__name__} holding "
+            f"{describe(expected_data)}; accepted: {ACCEPTED_KINDS}"
+        )
     walker = _Walker(options)
     try:
         if walker.equal(expected_data, actual_data, options.ignored, 0):
             return []
         walker.collect(expected_data, actual_data, (), options.ignored, 0)
     except RecursionError:
-        raise ValueError("cannot compare: the responses are nested too deeply "
-                         "(or one of them refers to itself)") from None
+        raise ValueError(
+            "cannot compare: the responses are nested too deeply (or one of them refers to itself)"
+        ) from None
     from pytest_fim._schema import order_key
 
     return sorted(walker.found, key=lambda difference: order_key(difference.path))
 
 
-def fim_diff(actual: object, expected: object, *,
-             ignore: str | Iterable[str] = DEFAULT_IGNORE, exact: bool = False,
-             ignore_order: bool = False) -> str:
+def fim_diff(
+    actual: object,
+    expected: object,
+    *,
+    ignore: str | Iterable[str] = DEFAULT_IGNORE,
+    exact: bool = False,
+    ignore_order: bool = False,
+) -> str:
     """The difference text :func:`assert_fim_response_matches` would fail with; '' on a match.
 
     >>> print(fim_diff({"model": "codestral-2508"}, {"model": "codestral-latest"}))
     FIM response does not match expected (1 difference):
       model: changed: expected 'codestral-latest', got 'codestral-2508'
     """
-    differences = compare(actual, expected, ignore=ignore, exact=exact,
-                          ignore_order=ignore_order)
+    differences = compare(actual, expected, ignore=ignore, exact=exact, ignore_order=ignore_order)
     if not differences:
         return ""
-    return "\n".join([summary(len(differences)),
-                      *(f"  {line}" for line in
-                        render_differences(differences, verbosity=_settings.verbosity))])
+    return "\n".join(
+        [
+            summary(len(differences)),
+            *(
+                f"  {line}"
+                for line in render_differences(differences, verbosity=_settings.verbosity)
+            ),
+        ]
+    )
 
 
 def summary(count: int) -> str:
@@ -121,9 +143,14 @@ def summary(count: int) -> str:
     return f"FIM response does not match expected ({plural(count, 'difference')}):"
 
 
-def assert_fim_response_matches(actual: object, expected: object, *,
-                                ignore: str | Iterable[str] = DEFAULT_IGNORE,
-                                exact: bool = False, ignore_order: bool = False) -> None:
+def assert_fim_response_matches(
+    actual: object,
+    expected: object,
+    *,
+    ignore: str | Iterable[str] = DEFAULT_IGNORE,
+    exact: bool = False,
+    ignore_order: bool = False,
+) -> None:
     """Assert that ``actual`` has the shape ``expected`` describes.
 
     ``actual`` is any response input (a mapping, JSON text, a model, an
@@ -148,13 +175,14 @@ def assert_fim_response_matches(actual: object, expected: object, *,
     ...                             {"model": ANY, "usage": {"total_tokens": 3}})
     """
     __tracebackhide__ = True
-    differences = compare(actual, expected, ignore=ignore, exact=exact,
-                          ignore_order=ignore_order)
+    differences = compare(actual, expected, ignore=ignore, exact=exact, ignore_order=ignore_order)
     if differences:
         lines = render_differences(differences, verbosity=_settings.verbosity)
         raise FIMAssertionError(
-            summary(len(differences)), [Problem(d.where, d.kind) for d in differences],
-            message="\n".join([summary(len(differences)), *(f"  {line}" for line in lines)]))
+            summary(len(differences)),
+            [Problem(d.where, d.kind) for d in differences],
+            message="\n".join([summary(len(differences)), *(f"  {line}" for line in lines)]),
+        )
 
 
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -230,8 +258,11 @@ class _Walker:
                     return False
             if self.options.exact:
                 for key, got in actual.items():
-                    if key not in expected and got is not None \
-                            and ignore_below(trie, key) is not IGNORED:
+                    if (
+                        key not in expected
+                        and got is not None
+                        and ignore_below(trie, key) is not IGNORED
+                    ):
                         return False
             return True
         if kind is list:
@@ -242,23 +273,26 @@ class _Walker:
                 return not missing and not unexpected
             for index, want in enumerate(expected):
                 below = ignore_below(trie, index) if trie else None
-                if below is not IGNORED and not self.equal(want, actual[index], below,
-                                                           depth + 1):
+                if below is not IGNORED and not self.equal(want, actual[index], below, depth + 1):
                     return False
             return True
         if _is_matcher(expected):
             # A model is tried as a matcher first: it costs a matcher nothing extra.
-            return _matcher_accepts(expected, actual) or (_is_model(expected) and self.equal(
-                to_data(expected, what="expected response"), actual, trie, depth))
+            return _matcher_accepts(expected, actual) or (
+                _is_model(expected)
+                and self.equal(to_data(expected, what="expected response"), actual, trie, depth)
+            )
         # NaN is never == NaN in Python; in a test, two NaNs at one place say
         # the same thing (a logprob or score that is not a number on both sides).
         return _same_kind(expected, actual) and (
-            expected == actual or (kind is float and expected != expected and actual != actual))
+            expected == actual or (kind is float and expected != expected and actual != actual)
+        )
 
     # -- the full comparison: our own structure, DeepDiff for what is left
 
-    def collect(self, expected: Any, actual: Any, path: tuple[Any, ...],
-                trie: IgnoreTree | None, depth: int) -> None:
+    def collect(
+        self, expected: Any, actual: Any, path: tuple[Any, ...], trie: IgnoreTree | None, depth: int
+    ) -> None:
         if depth > MAX_DEPTH:
             raise RecursionError
         if self.equal(expected, actual, trie, depth):
@@ -276,8 +310,14 @@ class _Walker:
             return
         self.found.extend(deep_differences(expected, actual, path))
 
-    def _collect_dict(self, expected: dict[str, Any], actual: dict[str, Any],
-                      path: tuple[Any, ...], trie: IgnoreTree | None, depth: int) -> None:
+    def _collect_dict(
+        self,
+        expected: dict[str, Any],
+        actual: dict[str, Any],
+        path: tuple[Any, ...],
+        trie: IgnoreTree | None,
+        depth: int,
+    ) -> None:
         leaves_expected: dict[str, Any] = {}
         leaves_actual: dict[str, Any] = {}
         for key, value in expected.items():
@@ -293,22 +333,33 @@ class _Walker:
                 leaves_expected[key], leaves_actual[key] = value, actual[key]
         if self.options.exact:
             for key, value in actual.items():
-                if key not in expected and value is not None \
-                        and ignore_below(trie, key) is not IGNORED:
+                if (
+                    key not in expected
+                    and value is not None
+                    and ignore_below(trie, key) is not IGNORED
+                ):
                     self.found.append(Difference((*path, key), "unexpected", MISSING, value))
         if leaves_expected:
             # The JSON values that differ, in one DeepDiff call.
             self.found.extend(deep_differences(leaves_expected, leaves_actual, path))
 
-    def _collect_list(self, expected: list[Any], actual: list[Any], path: tuple[Any, ...],
-                      trie: IgnoreTree | None, depth: int) -> None:
+    def _collect_list(
+        self,
+        expected: list[Any],
+        actual: list[Any],
+        path: tuple[Any, ...],
+        trie: IgnoreTree | None,
+        depth: int,
+    ) -> None:
         if self.options.ignore_order:
             missing, unexpected = self._unordered(expected, actual, trie, depth)
             # A missing item has no place in the actual list: it is named by its value.
-            self.found.extend(Difference(path, "missing item", expected[i], MISSING)
-                              for i in missing)
-            self.found.extend(Difference((*path, i), "unexpected item", MISSING, actual[i])
-                              for i in unexpected)
+            self.found.extend(
+                Difference(path, "missing item", expected[i], MISSING) for i in missing
+            )
+            self.found.extend(
+                Difference((*path, i), "unexpected item", MISSING, actual[i]) for i in unexpected
+            )
             return
         if len(expected) != len(actual):
             self.found.append(Difference(path, "length differs", len(expected), len(actual)))
@@ -317,18 +368,16 @@ class _Walker:
             if below is not IGNORED:
                 self.collect(want, got, (*path, index), below, depth + 1)
         for index in range(len(actual), len(expected)):
-            self.found.append(Difference((*path, index), "missing item", expected[index],
-                                         MISSING))
+            self.found.append(Difference((*path, index), "missing item", expected[index], MISSING))
         for index in range(len(expected), len(actual)):
-            self.found.append(Difference((*path, index), "unexpected item", MISSING,
-                                         actual[index]))
+            self.found.append(Difference((*path, index), "unexpected item", MISSING, actual[index]))
 
-    def _unordered(self, expected: list[Any], actual: list[Any], trie: IgnoreTree | None,
-                   depth: int) -> tuple[list[int], list[int]]:
+    def _unordered(
+        self, expected: list[Any], actual: list[Any], trie: IgnoreTree | None, depth: int
+    ) -> tuple[list[int], list[int]]:
         """(expected items unmatched, actual items unmatched) when order does not count."""
         below = ignore_below(trie, 0)  # patterns name items by [*] here
         if below is IGNORED:  # the items are left out: any one stands for any other
             return pair_unordered(expected, actual, lambda want, got: True)
         deeper, equal = depth + 1, self.equal
-        return pair_unordered(expected, actual,
-                              lambda want, got: equal(want, got, below, deeper))
+        return pair_unordered(expected, actual, lambda want, got: equal(want, got, below, deeper))

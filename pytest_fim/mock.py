@@ -49,23 +49,34 @@ __all__ = ["FIMMock", "RejectedRequest", "Reply"]
 #: The path the mock answers: exactly this on a Mistral host, under any base path elsewhere.
 FIM_PATH = "/v1/fim/completions"
 #: Mistral models on Google Cloud Vertex AI: the FIM body sent to the model's URL.
-_VERTEX_PATH = re.compile(r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/mistralai/"
-                          r"models/(?P<model>[^/:]+):(?P<method>rawPredict|streamRawPredict)")
+_VERTEX_PATH = re.compile(
+    r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/mistralai/"
+    r"models/(?P<model>[^/:]+):(?P<method>rawPredict|streamRawPredict)"
+)
 #: The clients fim_mock answers, as a message names them.
 CLIENTS_ANSWERED = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 #: What a recorded ``Authorization`` header reads.
 REDACTED = "Bearer ***"
-_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "cookie",
-                             "proxy-authorization"})
+_SECRET_HEADERS = frozenset(
+    {"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"}
+)
 #: ``Retry-After`` of a queued 429 unless told otherwise: what a client must
 #: wait, in seconds, as the live API says it.
 DEFAULT_RETRY_AFTER = "1"
 #: ``make_fim_stream`` keywords that shape how a stream is cut, not what it says.
 _STREAM_KEYWORDS = ("chunks", "chunk_size")
 
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            422: "Unprocessable Entity", 429: "Too Many Requests",
-            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 SetAttr = Callable[[Any, str, Any], None]
 
@@ -114,8 +125,9 @@ class Reply:
         return cls("response", response=response, keywords=keywords)
 
     @classmethod
-    def stream_of(cls, response: object = None, *, sse: str | bytes | None = None,
-                  **keywords: Any) -> Reply:
+    def stream_of(
+        cls, response: object = None, *, sse: str | bytes | None = None, **keywords: Any
+    ) -> Reply:
         """A streamed response (server-sent events ending ``data: [DONE]``).
 
         Takes the arguments of :meth:`response_of` plus ``chunks=`` or
@@ -129,25 +141,39 @@ class Reply:
         return cls("stream", response=response, keywords=keywords, split=split, sse=sse)
 
     @classmethod
-    def error_of(cls, status_code: int, *, message: str | None = None, body: Any = None,
-                 headers: dict[str, str] | None = None,
-                 retry_after: float | None = None) -> Reply:
+    def error_of(
+        cls,
+        status_code: int,
+        *,
+        message: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        retry_after: float | None = None,
+    ) -> Reply:
         """An error status with the API's own body for it (or ``body``).
 
         A 429 carries ``Retry-After: 1`` unless ``retry_after`` (seconds)
         says otherwise. Raises ``ValueError`` for a status outside 400..599.
         """
-        if not isinstance(status_code, int) or isinstance(status_code, bool) \
-                or not 400 <= status_code <= 599:
-            raise ValueError(f"an error status must be an int from 400 to 599, "
-                             f"got {shorten(status_code)}")
+        if (
+            not isinstance(status_code, int)
+            or isinstance(status_code, bool)
+            or not 400 <= status_code <= 599
+        ):
+            raise ValueError(
+                f"an error status must be an int from 400 to 599, got {shorten(status_code)}"
+            )
         all_headers = dict(headers or {})
         if retry_after is not None:
             all_headers["Retry-After"] = f"{retry_after:g}"
         elif status_code == 429 and not any(k.lower() == "retry-after" for k in all_headers):
             all_headers["Retry-After"] = DEFAULT_RETRY_AFTER
-        return cls("error", status_code=status_code, headers=all_headers,
-                   body=body if body is not None else api_error_body(status_code, message))
+        return cls(
+            "error",
+            status_code=status_code,
+            headers=all_headers,
+            body=body if body is not None else api_error_body(status_code, message),
+        )
 
     def describe(self) -> str:
         """How the answer reads in a message: ``response(content='x')``, ``error 429``."""
@@ -166,8 +192,10 @@ class Reply:
 
 def _one_source(response: object, keywords: dict[str, Any]) -> None:
     if response is not None and keywords:
-        raise ValueError(f"give a response or make_fim_response keywords, not both "
-                         f"(got {', '.join(sorted(keywords))})")
+        raise ValueError(
+            f"give a response or make_fim_response keywords, not both "
+            f"(got {', '.join(sorted(keywords))})"
+        )
 
 
 def api_error_body(status_code: int, message: str | None = None) -> dict[str, Any]:
@@ -178,15 +206,25 @@ def api_error_body(status_code: int, message: str | None = None) -> dict[str, An
     """
     if status_code == 401:  # the gateway answers this one, in its own shape
         return {"message": message or "Unauthorized", "request_id": "0" * 32}
-    kinds = {400: ("invalid_request_error", "FIM is not enabled for this model"),
-             422: ("invalid_request_error", None),
-             429: ("rate_limited", "Requests rate limit exceeded"),
-             500: ("internal_server_error", "Internal server error")}
+    kinds = {
+        400: ("invalid_request_error", "FIM is not enabled for this model"),
+        422: ("invalid_request_error", None),
+        429: ("rate_limited", "Requests rate limit exceeded"),
+        500: ("internal_server_error", "Internal server error"),
+    }
     kind, default = kinds.get(status_code, ("api_error", _REASONS.get(status_code, "Error")))
     text: Any = message or default
     if status_code == 422:  # FastAPI's detail list, wrapped in the API's envelope
-        text = {"detail": [{"type": "value_error", "loc": ["body"],
-                            "msg": message or "Invalid request", "input": None}]}
+        text = {
+            "detail": [
+                {
+                    "type": "value_error",
+                    "loc": ["body"],
+                    "msg": message or "Invalid request",
+                    "input": None,
+                }
+            ]
+        }
     return {"object": "error", "message": text, "type": kind, "param": None, "code": None}
 
 
@@ -235,8 +273,10 @@ class FIMMock:
         self._unanswered: list[FIMAssertionError] = []
 
     def __repr__(self) -> str:
-        return (f"FIMMock(queued={len(self._queue)}, requests={len(self.requests)}, "
-                f"rejected={len(self.rejected)})")
+        return (
+            f"FIMMock(queued={len(self._queue)}, requests={len(self.requests)}, "
+            f"rejected={len(self.rejected)})"
+        )
 
     # ---------------------------------------------------------------- queueing
 
@@ -252,8 +292,9 @@ class FIMMock:
         """
         self._queue.append(Reply.response_of(response, **keywords))
 
-    def add_stream(self, response: object = None, *, sse: str | bytes | None = None,
-                   **keywords: Any) -> None:
+    def add_stream(
+        self, response: object = None, *, sse: str | bytes | None = None, **keywords: Any
+    ) -> None:
         """Queue a streamed response (``text/event-stream``, ending ``data: [DONE]``).
 
         Takes the arguments of :meth:`add_response` plus ``chunks=`` or
@@ -263,9 +304,15 @@ class FIMMock:
         """
         self._queue.append(Reply.stream_of(response, sse=sse, **keywords))
 
-    def add_error(self, status_code: int, *, message: str | None = None, body: Any = None,
-                  headers: dict[str, str] | None = None,
-                  retry_after: float | None = None) -> None:
+    def add_error(
+        self,
+        status_code: int,
+        *,
+        message: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         """Queue an error status with the API's real body for it.
 
         422 is the wrapped validation form, 400 "FIM is not enabled for this
@@ -274,8 +321,11 @@ class FIMMock:
         500 an internal error; ``message`` or ``body`` replace the defaults.
         Raises ``ValueError`` for a status outside 400..599.
         """
-        self._queue.append(Reply.error_of(status_code, message=message, body=body,
-                                          headers=headers, retry_after=retry_after))
+        self._queue.append(
+            Reply.error_of(
+                status_code, message=message, body=body, headers=headers, retry_after=retry_after
+            )
+        )
 
     def add_callback(self, function: Callable[[FIMCompletionRequest], Any]) -> None:
         """Queue a function that answers one request.
@@ -286,8 +336,9 @@ class FIMMock:
         non-callable.
         """
         if not callable(function):
-            raise TypeError(f"add_callback takes a function of the request, "
-                            f"got {type(function).__name__}")
+            raise TypeError(
+                f"add_callback takes a function of the request, got {type(function).__name__}"
+            )
         self._queue.append(Reply("callback", callback=function))
 
     @property
@@ -321,8 +372,7 @@ class FIMMock:
     @staticmethod
     def is_fim(request: Any) -> bool:
         """True for a ``POST`` to ``.../v1/fim/completions`` on any host."""
-        return bool(request.method == "POST"
-                    and request.url.path.rstrip("/").endswith(FIM_PATH))
+        return bool(request.method == "POST" and request.url.path.rstrip("/").endswith(FIM_PATH))
 
     def wants(self, method: str, url: str) -> bool:
         """True for a request :meth:`respond` may answer: a ``POST`` to a FIM-like path."""
@@ -340,8 +390,13 @@ class FIMMock:
         ``ValueError`` for a request that is not a FIM request.
         """
         __tracebackhide__ = True  # not the user's code; its locals hold headers
-        wire = WireRequest(request.method, strip_fragment(str(request.url)),
-                           dict(request.headers), request.read(), module.__name__)
+        wire = WireRequest(
+            request.method,
+            strip_fragment(str(request.url)),
+            dict(request.headers),
+            request.read(),
+            module.__name__,
+        )
         response = self._answer(wire, module)
         if response is None:
             raise ValueError(f"not a FIM request: {request.method} {wire.url}")
@@ -372,8 +427,9 @@ class FIMMock:
             return None
         if not isinstance(parsed, FIMCompletionRequest):
             return _json_response(module, *parsed)
-        wants_stream = parsed.stream or (vertex is not None
-                                         and vertex["method"] == "streamRawPredict")
+        wants_stream = parsed.stream or (
+            vertex is not None and vertex["method"] == "streamRawPredict"
+        )
         parsed.sent_to(request.method, url)
         self.requests.append(parsed)
         self.headers.append(headers)
@@ -387,9 +443,9 @@ class FIMMock:
             reply = produced if isinstance(produced, Reply) else Reply.response_of(produced)
         return self._send(reply, parsed, wants_stream, module)
 
-    def _parse(self, request: WireRequest, vertex: re.Match[str] | None,
-               headers: dict[str, str], url: str
-               ) -> FIMCompletionRequest | tuple[int, dict[str, Any]] | None:
+    def _parse(
+        self, request: WireRequest, vertex: re.Match[str] | None, headers: dict[str, str], url: str
+    ) -> FIMCompletionRequest | tuple[int, dict[str, Any]] | None:
         """The valid request; or the 422 status and body it gets, recorded as rejected;
         or None for a Vertex AI request that is not a FIM one."""
         if vertex is None:
@@ -410,8 +466,9 @@ class FIMMock:
             return FIMCompletionRequest.model_validate(body)
         except ValidationError as exc:
             # What the live API does: a 422, no answer consumed.
-            problems = [Problem(*_request_problem(error))
-                        for error in exc.errors(include_url=False)]
+            problems = [
+                Problem(*_request_problem(error)) for error in exc.errors(include_url=False)
+            ]
             self.rejected.append(RejectedRequest(body, headers, problems, request.method, url))
             return 422, _validation_body(exc)
 
@@ -437,8 +494,9 @@ class FIMMock:
         self._unanswered.append(error)
         return error
 
-    def _send(self, reply: Reply, request: FIMCompletionRequest, wants_stream: bool,
-              module: Any) -> Any:
+    def _send(
+        self, reply: Reply, request: FIMCompletionRequest, wants_stream: bool, module: Any
+    ) -> Any:
         if reply.kind == "error":
             return _json_response(module, reply.status_code, reply.body, reply.headers)
         if wants_stream and reply.sse is not None:
@@ -449,8 +507,7 @@ class FIMMock:
             from pytest_fim.factory import make_fim_stream
 
             text = make_fim_stream(response=data, as_sse=True, **reply.split)
-            return _response(module, 200, _sse_bytes(text), "text/event-stream",
-                             reply.headers)
+            return _response(module, 200, _sse_bytes(text), "text/event-stream", reply.headers)
         return _json_response(module, 200, data, reply.headers)
 
     @staticmethod
@@ -459,8 +516,9 @@ class FIMMock:
             return to_data(reply.response)
         keywords = dict(reply.keywords)
         keywords.setdefault("model", request.model)
-        keywords.setdefault("prompt_tokens",
-                            estimate_tokens(request.prompt + (request.suffix or "")))
+        keywords.setdefault(
+            "prompt_tokens", estimate_tokens(request.prompt + (request.suffix or ""))
+        )
         return make_fim_response(**keywords).model_dump(mode="json", exclude_unset=True)
 
     # ---------------------------------------------------------------- teardown
@@ -484,30 +542,38 @@ class FIMMock:
 
 def _nothing_queued(method: str, url: str, parsed: FIMCompletionRequest) -> str:
     # Summary first: pytest shows the first line in its short test summary.
-    return (f"fim_mock: nothing queued to answer FIM request model={parsed.model!r} "
-            f"prompt={shorten(parsed.prompt, 60)}\n"
-            f"{method} {url}\n"
-            f"queue an answer before the call: fim_mock.add_response(content=...), "
-            f"add_stream(...), add_error(status_code) or add_callback(function)")
+    return (
+        f"fim_mock: nothing queued to answer FIM request model={parsed.model!r} "
+        f"prompt={shorten(parsed.prompt, 60)}\n"
+        f"{method} {url}\n"
+        f"queue an answer before the call: fim_mock.add_response(content=...), "
+        f"add_stream(...), add_error(status_code) or add_callback(function)"
+    )
 
 
 def _not_found(url: str, path: str) -> str:
     hint = ""
     if path.startswith("/v1/v1/"):
-        base = url[:url.index(path)]
-        hint = (f"\na server_url that ends in /v1 doubles it: the SDK adds /v1 itself, "
-                f"so give server_url={base!r}")
-    return (f"fim_mock: the API answers 404 Not Found on path {path}: the FIM endpoint is "
-            f"{FIM_PATH}\nPOST {url}{hint}")
+        base = url[: url.index(path)]
+        hint = (
+            f"\na server_url that ends in /v1 doubles it: the SDK adds /v1 itself, "
+            f"so give server_url={base!r}"
+        )
+    return (
+        f"fim_mock: the API answers 404 Not Found on path {path}: the FIM endpoint is "
+        f"{FIM_PATH}\nPOST {url}{hint}"
+    )
 
 
 def _connection_blocked(host: str, port: int | None, library: str) -> str:
     where = host if port is None else f"{host}:{port}"
-    return (f"fim_mock: stopped a connection to {where} by {library}\n"
-            f"while fim_mock is active nothing reaches a Mistral host: it answers POST "
-            f"{FIM_PATH} sent with {CLIENTS_ANSWERED}, and stops everything else\n"
-            f"send FIM requests with one of those clients; mock other endpoints with respx, "
-            f"pytest-httpx, responses or aioresponses")
+    return (
+        f"fim_mock: stopped a connection to {where} by {library}\n"
+        f"while fim_mock is active nothing reaches a Mistral host: it answers POST "
+        f"{FIM_PATH} sent with {CLIENTS_ANSWERED}, and stops everything else\n"
+        f"send FIM requests with one of those clients; mock other endpoints with respx, "
+        f"pytest-httpx, responses or aioresponses"
+    )
 
 
 def _shown_url(url: str) -> str:
@@ -535,8 +601,9 @@ def _parse_body(raw: bytes, headers: dict[str, str]) -> tuple[Any, str | None]:
         kind = "text"
     except UnicodeDecodeError:
         kept, kind = raw, "bytes"
-    return kept, (f"the body is not JSON{sent_as}: expected a JSON object, "
-                  f"got {kind} {shorten(kept, 60)}")
+    return kept, (
+        f"the body is not JSON{sent_as}: expected a JSON object, got {kind} {shorten(kept, 60)}"
+    )
 
 
 def _json_error_body(raw: bytes) -> dict[str, Any]:
@@ -550,8 +617,13 @@ def _json_error_body(raw: bytes) -> dict[str, Any]:
             reason = "Expecting value"
         except ValueError as exc:
             reason = getattr(exc, "msg", str(exc))
-        detail = {"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error",
-                  "input": {}, "ctx": {"error": reason}}
+        detail = {
+            "type": "json_invalid",
+            "loc": ["body", 0],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": reason},
+        }
     body = api_error_body(422)
     body["message"] = {"detail": [detail]}
     return body
@@ -561,8 +633,7 @@ class _Wire:
     """Builds answers as :class:`WireResponse`, the way ``httpx.Response`` is built."""
 
     @staticmethod
-    def Response(status: int, *, headers: dict[str, str], content: bytes
-                 ) -> WireResponse:
+    def Response(status: int, *, headers: dict[str, str], content: bytes) -> WireResponse:
         """One answer for the client adapters to turn into their own response."""
         return WireResponse(status, headers, content)
 
@@ -570,9 +641,11 @@ class _Wire:
 def _never_requested(replies: list[Reply]) -> str:
     many = len(replies) != 1
     listed = ", ".join(reply.describe() for reply in replies)
-    return (f"{len(replies)} queued answer{'s were' if many else ' was'} never requested: "
-            f"{listed}\nremove {'them' if many else 'it'}, or mark the test "
-            f"@pytest.mark.fim_mock(assert_all_requested=False)")
+    return (
+        f"{len(replies)} queued answer{'s were' if many else ' was'} never requested: "
+        f"{listed}\nremove {'them' if many else 'it'}, or mark the test "
+        f"@pytest.mark.fim_mock(assert_all_requested=False)"
+    )
 
 
 def _chain(error: BaseException | None) -> Iterator[BaseException]:
@@ -621,8 +694,12 @@ def _validation_body(exc: ValidationError) -> dict[str, Any]:
     # The live API wraps FastAPI's 422 detail in its error envelope.
     detail = []
     for error in exc.errors(include_url=False):
-        item = {"type": error["type"], "loc": ["body", *error["loc"]], "msg": error["msg"],
-                "input": error.get("input")}
+        item = {
+            "type": error["type"],
+            "loc": ["body", *error["loc"]],
+            "msg": error["msg"],
+            "input": error.get("input"),
+        }
         if "ctx" in error:
             item["ctx"] = error["ctx"]
         detail.append(item)
@@ -639,12 +716,18 @@ def _sse_bytes(text: str) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
-def _json_response(module: Any, status: int, body: Any,
-                   headers: dict[str, str] | None = None) -> Any:
+def _json_response(
+    module: Any, status: int, body: Any, headers: dict[str, str] | None = None
+) -> Any:
     return _response(module, status, json.dumps(body).encode(), "application/json", headers)
 
 
-def _response(module: Any, status: int, content: bytes, content_type: str,
-              headers: dict[str, str] | None = None) -> Any:
+def _response(
+    module: Any,
+    status: int,
+    content: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+) -> Any:
     all_headers = {"content-type": content_type, **(headers or {})}
     return module.Response(status, headers=all_headers, content=content)

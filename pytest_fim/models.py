@@ -156,8 +156,10 @@ class FIMCompletionResponse(_Model):
         for candidate in self.choices or ():
             if candidate.index == choice:
                 return candidate.message.text() if candidate.message else ""
-        raise IndexError(f"the response has no choice with index {choice} "
-                         f"(it has {len(self.choices or ())} choices)")
+        raise IndexError(
+            f"the response has no choice with index {choice} "
+            f"(it has {len(self.choices or ())} choices)"
+        )
 
 
 # ---------------------------------------------------------------- streaming
@@ -293,8 +295,12 @@ class FIMCompletionRequest(BaseModel):
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> FIMCompletionRequest:
-        if self.min_tokens is not None and self.max_tokens is not None \
-                and self.min_tokens > self.max_tokens:
-            raise ValueError(f"min_tokens ({self.min_tokens}) must not exceed max_tokens "
-                             f"({self.max_tokens})")
+        if (
+            self.min_tokens is not None
+            and self.max_tokens is not None
+            and self.min_tokens > self.max_tokens
+        ):
+            raise ValueError(
+                f"min_tokens ({self.min_tokens}) must not exceed max_tokens ({self.max_tokens})"
+            )
         return self

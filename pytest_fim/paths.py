@@ -16,8 +16,16 @@ from typing import Final, TypeAlias
 
 from pytest_fim._visible import escape_hidden
 
-__all__ = ["ANY_INDEX", "IGNORED", "IgnoreTree", "PathPattern", "format_path", "ignore_below",
-           "ignore_tree", "parse_pattern"]
+__all__ = [
+    "ANY_INDEX",
+    "IGNORED",
+    "IgnoreTree",
+    "PathPattern",
+    "format_path",
+    "ignore_below",
+    "ignore_tree",
+    "parse_pattern",
+]
 
 PathPart = str | int
 #: A place in a response as its keys and indexes, ``("choices", 0, "message")``
@@ -110,43 +118,52 @@ def parse_pattern(text: str) -> PathPattern:
     dot, an empty pattern).
     """
     if not isinstance(text, str):
-        raise TypeError(f"an ignore pattern must be a str such as 'choices[*].message', "
-                        f"got {type(text).__name__}: {text!r:.80}")
+        raise TypeError(
+            f"an ignore pattern must be a str such as 'choices[*].message', "
+            f"got {type(text).__name__}: {text!r:.80}"
+        )
     parts: list[PatternPart] = []
     pos = 0
     expect_name = True  # at the start or after a dot a key name must follow
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
-            raise ValueError(f"malformed path pattern {text!r}: unexpected {text[pos:pos + 10]!r} "
-                             f"at position {pos} (expected a key, [N], [*] or [\"key\"])")
+            raise ValueError(
+                f"malformed path pattern {text!r}: unexpected {text[pos : pos + 10]!r} "
+                f'at position {pos} (expected a key, [N], [*] or ["key"])'
+            )
         if match.group("dot") is not None:
             if expect_name:
                 raise ValueError(f"malformed path pattern {text!r}: stray '.' at position {pos}")
             expect_name = True
         elif match.group("name") is not None:
             if not expect_name:
-                raise ValueError(f"malformed path pattern {text!r}: a key at position {pos} "
-                                 f"must follow a '.'")
+                raise ValueError(
+                    f"malformed path pattern {text!r}: a key at position {pos} must follow a '.'"
+                )
             parts.append(match.group("name"))
             expect_name = False
         elif match.group("index") is not None:
             if expect_name and parts:
-                raise ValueError(f"malformed path pattern {text!r}: '.' before '[' at "
-                                 f"position {pos}")
+                raise ValueError(
+                    f"malformed path pattern {text!r}: '.' before '[' at position {pos}"
+                )
             index = match.group("index")
             parts.append(ANY_INDEX if index == "*" else int(index))
             expect_name = False
         else:
             if expect_name and parts:
-                raise ValueError(f"malformed path pattern {text!r}: '.' before '[' at "
-                                 f"position {pos}")
+                raise ValueError(
+                    f"malformed path pattern {text!r}: '.' before '[' at position {pos}"
+                )
             parts.append(re.sub(r"\\(.)", r"\1", match.group("quoted")))
             expect_name = False
         pos = match.end()
     if not parts or expect_name:
-        raise ValueError(f"malformed path pattern {text!r}: it must name a place, "
-                         f"such as 'usage.total_tokens' or 'choices[*].message'")
+        raise ValueError(
+            f"malformed path pattern {text!r}: it must name a place, "
+            f"such as 'usage.total_tokens' or 'choices[*].message'"
+        )
     return PathPattern(text, tuple(parts))
 
 

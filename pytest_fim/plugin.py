@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="validate FIM responses with the strict profile (what the live API sends "
-             "today) unless a call passes strict=False. Default: the fim_strict ini option.",
+        "today) unless a call passes strict=False. Default: the fim_strict ini option.",
     )
     parser.addini(
         "fim_strict",
@@ -99,17 +99,21 @@ def fim_response(request: pytest.FixtureRequest) -> FIMCompletionResponse:
     marker = request.node.get_closest_marker("fim_response")
     if marker is not None:
         if len(marker.args) > 1:
-            raise TypeError(f"@pytest.mark.fim_response takes at most one positional argument "
-                            f"(content), got {len(marker.args)}")
+            raise TypeError(
+                f"@pytest.mark.fim_response takes at most one positional argument "
+                f"(content), got {len(marker.args)}"
+            )
         if marker.args:
             kwargs["content"] = marker.args[0]
         kwargs.update(marker.kwargs)
     param = getattr(request, "param", None)
     if param is not None:
         if not isinstance(param, dict):
-            raise TypeError(f"indirect parametrisation of fim_response takes dicts of "
-                            f"make_fim_response() arguments, got {type(param).__name__}: "
-                            f"{param!r:.80}")
+            raise TypeError(
+                f"indirect parametrisation of fim_response takes dicts of "
+                f"make_fim_response() arguments, got {type(param).__name__}: "
+                f"{param!r:.80}"
+            )
         kwargs.update(param)
     kwargs.setdefault("seed", _test_seed(request))
     return make_fim_response(**kwargs)
@@ -168,17 +172,19 @@ def _set_up_other_http_mocks(request: pytest.FixtureRequest) -> None:
             continue
         other = request.getfixturevalue(name)
         if getattr(other, "using", None) == "httpx":
-            pytest.fail(f"fim_mock cannot answer under {named} with using='httpx': that mocker "
-                        f"hands every request to respx before it reaches the transport "
-                        f"fim_mock stands in for. Use respx's default mocker "
-                        f"(using='httpcore'), which leaves the FIM endpoint to fim_mock, or "
-                        f"answer the FIM endpoint with respx alone", pytrace=False)
+            pytest.fail(
+                f"fim_mock cannot answer under {named} with using='httpx': that mocker "
+                f"hands every request to respx before it reaches the transport "
+                f"fim_mock stands in for. Use respx's default mocker "
+                f"(using='httpcore'), which leaves the FIM endpoint to fim_mock, or "
+                f"answer the FIM endpoint with respx alone",
+                pytrace=False,
+            )
 
 
 @pytest.fixture
-def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-             ) -> Iterator[FIMMock]:
-    """Stand in for the FIM endpoint under any httpx/httpx2 client: queue answers with add_*.
+def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[FIMMock]:
+    """Stand in for the FIM endpoint under any HTTP client: queue answers with add_*.
 
     Fails the test at teardown if a request found nothing queued (even one the
     code under test swallowed) or, unless ``@pytest.mark.fim_mock(
@@ -192,12 +198,21 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
     marker = request.node.get_closest_marker("fim_mock")
     options = dict(marker.kwargs) if marker is not None else {}
-    if (marker is not None and marker.args) or set(options) - {"assert_all_requested"} \
-            or not all(isinstance(value, bool) for value in options.values()):
-        given = [*map(repr, marker.args), *(f"{k}={v!r}" for k, v in options.items())] \
-            if marker is not None else []
-        pytest.fail(f"@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
-                    f"got {', '.join(given)}", pytrace=False)
+    if (
+        (marker is not None and marker.args)
+        or set(options) - {"assert_all_requested"}
+        or not all(isinstance(value, bool) for value in options.values())
+    ):
+        given = (
+            [*map(repr, marker.args), *(f"{k}={v!r}" for k, v in options.items())]
+            if marker is not None
+            else []
+        )
+        pytest.fail(
+            f"@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
+            f"got {', '.join(given)}",
+            pytrace=False,
+        )
     _set_up_other_http_mocks(request)
     mock = FIMMock(**options)
     mock.install(monkeypatch.setattr)
@@ -223,14 +238,18 @@ def fim_snapshot(request: pytest.FixtureRequest) -> FIMSnapshot:
 
     try:
         import syrupy  # noqa: F401 - asked each time: the extension may be built already
+
         extension = extension_class()
     except ImportError:
         extension = None
     if extension is None:  # failed outside the except block: one line, no "during handling"
         pytest.fail(MISSING_SYRUPY, pytrace=False)
     if not request.config.pluginmanager.hasplugin("syrupy"):
-        pytest.fail("fim_snapshot needs syrupy's pytest plugin, which is not loaded "
-                    "(-p no:syrupy, or plugin autoloading is off: add -p syrupy)", pytrace=False)
+        pytest.fail(
+            "fim_snapshot needs syrupy's pytest plugin, which is not loaded "
+            "(-p no:syrupy, or plugin autoloading is off: add -p syrupy)",
+            pytrace=False,
+        )
     # On top of syrupy's own fixture, never in its place: its options, report
     # and other extensions work as they do without us.
     return FIMSnapshot(request.getfixturevalue("snapshot").use_extension(extension))
@@ -239,11 +258,20 @@ def fim_snapshot(request: pytest.FixtureRequest) -> FIMSnapshot:
 #: The Mistral SDK's models of a FIM request, response or stream, and of their
 #: parts (``assert response.usage == {...}`` deserves the same diff). Checked by
 #: name so that other comparisons import nothing.
-_SDK_FIM_MODELS = frozenset({
-    "FIMCompletionResponse", "FIMCompletionRequest", "FIMCompletionStreamRequest",
-    "CompletionChunk", "CompletionEvent", "CompletionResponseStreamChoice", "DeltaMessage",
-    "ChatCompletionChoice", "AssistantMessage", "UsageInfo",
-})
+_SDK_FIM_MODELS = frozenset(
+    {
+        "FIMCompletionResponse",
+        "FIMCompletionRequest",
+        "FIMCompletionStreamRequest",
+        "CompletionChunk",
+        "CompletionEvent",
+        "CompletionResponseStreamChoice",
+        "DeltaMessage",
+        "ChatCompletionChoice",
+        "AssistantMessage",
+        "UsageInfo",
+    }
+)
 
 
 def _is_fim_model(value: object) -> bool:
@@ -255,8 +283,9 @@ def _is_fim_model(value: object) -> bool:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
-                              right: object) -> list[str] | None:
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: object, right: object
+) -> list[str] | None:
     """Explain ``assert a == b`` between FIM responses as a structural diff.
 
     Answers when one side is a FIM model (pytest-fim's or the Mistral SDK's)
@@ -269,8 +298,11 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
     if op != "==":
         return None
     left_fim, right_fim = _is_fim_model(left), _is_fim_model(right)
-    if not (left_fim or right_fim) or not (left_fim or isinstance(left, Mapping)) \
-            or not (right_fim or isinstance(right, Mapping)):
+    if (
+        not (left_fim or right_fim)
+        or not (left_fim or isinstance(left, Mapping))
+        or not (right_fim or isinstance(right, Mapping))
+    ):
         return None
     try:
         from pytest_fim.explain import explain_equality
@@ -280,16 +312,20 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object,
         return _unexplained(config, op, left, right, exc)
 
 
-def _unexplained(config: pytest.Config, op: str, left: object, right: object,
-                 exc: Exception) -> list[str]:
+def _unexplained(
+    config: pytest.Config, op: str, left: object, right: object, exc: Exception
+) -> list[str]:
     """What the other plugins (pytest's own last) make of the comparison, with a line
     saying why ours failed, as pytest says "representation of details failed" of its
     own: a silent fallback would hide a bug of ours behind a poorer report."""
     note = f"(pytest-fim could not explain this comparison: {type(exc).__name__}: {exc})"
     try:
         manager = config.pluginmanager
-        ours = [plugin for plugin in manager.get_plugins() if getattr(
-            plugin, "pytest_assertrepr_compare", None) is pytest_assertrepr_compare]
+        ours = [
+            plugin
+            for plugin in manager.get_plugins()
+            if getattr(plugin, "pytest_assertrepr_compare", None) is pytest_assertrepr_compare
+        ]
         others = manager.subset_hook_caller("pytest_assertrepr_compare", remove_plugins=ours)
         # Not a firstresult hook: pytest takes the first answer that says something.
         answers: list[list[str] | None] = others(config=config, op=op, left=left, right=right)

@@ -39,8 +39,9 @@ class FIMAssertionError(AssertionError):
     the message is a summary line followed by one problem per line.
     """
 
-    def __init__(self, summary: str, problems: Sequence[Problem] = (), *,
-                 message: str | None = None) -> None:
+    def __init__(
+        self, summary: str, problems: Sequence[Problem] = (), *, message: str | None = None
+    ) -> None:
         self.summary = summary
         self.problems: list[Problem] = list(problems)
         super().__init__(message if message is not None else render(summary, self.problems))

@@ -69,12 +69,16 @@ DEFAULT_EXCLUDE: tuple[str, ...] = DEFAULT_IGNORE
 #: The snapshot files' extension: ``__snapshots__/test_file/test_name.fim``.
 FILE_EXTENSION = "fim"
 #: The one line a test that uses fim_snapshot fails with when syrupy is missing.
-MISSING_SYRUPY = ("fim_snapshot needs syrupy, which is not installed: "
-                  "pip install 'pytest-fim[snapshot]'")
+MISSING_SYRUPY = (
+    "fim_snapshot needs syrupy, which is not installed: pip install 'pytest-fim[snapshot]'"
+)
 
 _TITLE = "# pytest-fim snapshot: "
-_TITLES = {"response": "FIM completion response", "request": "FIM completion request",
-           "completion": "FIM completion text"}
+_TITLES = {
+    "response": "FIM completion response",
+    "request": "FIM completion request",
+    "completion": "FIM completion text",
+}
 _STREAM_TITLE = re.compile(r"FIM stream of (\d+) chunks?, assembled\Z")
 _FENCE = "────"
 _NO_NEWLINE = f"{_FENCE} no newline at end {_FENCE}"
@@ -83,10 +87,34 @@ _MATCHED = "matched by "
 
 #: Keys in this order wherever they occur, then any others sorted, so that the
 #: same data writes the same file whatever order its input form had.
-_KEY_ORDER = {key: rank for rank, key in enumerate((
-    "model", "object", "prompt", "suffix", "usage", "prompt_tokens", "completion_tokens",
-    "total_tokens", "index", "finish_reason", "message", "role", "content", "tool_calls",
-    "prefix", "type", "text", "id", "function", "name", "arguments"))}
+_KEY_ORDER = {
+    key: rank
+    for rank, key in enumerate(
+        (
+            "model",
+            "object",
+            "prompt",
+            "suffix",
+            "usage",
+            "prompt_tokens",
+            "completion_tokens",
+            "total_tokens",
+            "index",
+            "finish_reason",
+            "message",
+            "role",
+            "content",
+            "tool_calls",
+            "prefix",
+            "type",
+            "text",
+            "id",
+            "function",
+            "name",
+            "arguments",
+        )
+    )
+}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -111,20 +139,26 @@ def _options(exclude: str | Iterable[str], matchers: Mapping[str, Any] | None) -
     if isinstance(exclude, str):
         exclude = (exclude,)
     if not isinstance(exclude, Iterable):
-        raise TypeError(f"fim_snapshot(exclude=...) takes path patterns such as "
-                        f"('usage', 'choices[*].message.tool_calls'), got "
-                        f"{type(exclude).__name__}: {shorten(exclude, 60)}")
+        raise TypeError(
+            f"fim_snapshot(exclude=...) takes path patterns such as "
+            f"('usage', 'choices[*].message.tool_calls'), got "
+            f"{type(exclude).__name__}: {shorten(exclude, 60)}"
+        )
     patterns = (*DEFAULT_EXCLUDE, *exclude)
     for pattern in patterns:
         parse_pattern(pattern)  # TypeError or ValueError naming a bad pattern
     if matchers is None:
         matchers = {}
     if not isinstance(matchers, Mapping):
-        raise TypeError(f"fim_snapshot(matchers=...) takes a mapping of path pattern to "
-                        f"matcher such as {{'usage.total_tokens': IsInt(gt=0)}}, got "
-                        f"{type(matchers).__name__}: {shorten(matchers, 60)}")
-    return _Options(ignore_tree(patterns),
-                    tuple((parse_pattern(path), matcher) for path, matcher in matchers.items()))
+        raise TypeError(
+            f"fim_snapshot(matchers=...) takes a mapping of path pattern to "
+            f"matcher such as {{'usage.total_tokens': IsInt(gt=0)}}, got "
+            f"{type(matchers).__name__}: {shorten(matchers, 60)}"
+        )
+    return _Options(
+        ignore_tree(patterns),
+        tuple((parse_pattern(path), matcher) for path, matcher in matchers.items()),
+    )
 
 
 _DEFAULT_OPTIONS = _options((), None)
@@ -133,8 +167,9 @@ _DEFAULT_OPTIONS = _options((), None)
 # ---------------------------------------------------------------- writing
 
 
-def render_snapshot(value: object, *, exclude: str | Iterable[str] = (),
-                    matchers: Mapping[str, Any] | None = None) -> str:
+def render_snapshot(
+    value: object, *, exclude: str | Iterable[str] = (), matchers: Mapping[str, Any] | None = None
+) -> str:
     """The ``.fim`` snapshot text of ``value``.
 
     ``value`` is a FIM response in any accepted input form, a stream
@@ -203,8 +238,13 @@ def _is_default(path: tuple[Any, ...], value: Any, kind: str) -> bool:
         return False
     if size == 3:
         return path[2] == "index" and value == path[1] and type(value) is int
-    return size == 4 and path[2] == "message" and (
-        (path[3] == "role" and value == "assistant") or (path[3] == "prefix" and value is False))
+    return (
+        size == 4
+        and path[2] == "message"
+        and (
+            (path[3] == "role" and value == "assistant") or (path[3] == "prefix" and value is False)
+        )
+    )
 
 
 def _is_code(path: tuple[Any, ...], text: str) -> bool:
@@ -221,8 +261,13 @@ def _is_code(path: tuple[Any, ...], text: str) -> bool:
 def _safe_key(key: object) -> bool:
     # A key written into a path must survive the line format: printable, no quote
     # or backslash to unescape, no ": " to split on. Others keep their dict as JSON.
-    return type(key) is str and key.isprintable() and '"' not in key and "\\" not in key \
+    return (
+        type(key) is str
+        and key.isprintable()
+        and '"' not in key
+        and "\\" not in key
         and ": " not in key
+    )
 
 
 class _Writer:
@@ -240,8 +285,9 @@ class _Writer:
     def field(self, path: tuple[Any, ...], text: str) -> None:
         self.fields.append((_priority(path) if path else 3, f"{_format(path)}: {text}"))
 
-    def walk_dict(self, data: dict[Any, Any], path: tuple[Any, ...],
-                  trie: IgnoreTree | None) -> None:
+    def walk_dict(
+        self, data: dict[Any, Any], path: tuple[Any, ...], trie: IgnoreTree | None
+    ) -> None:
         if not all(map(_safe_key, data)):
             self.field(path, _json(data))
             return
@@ -317,8 +363,12 @@ class _Writer:
         if not any(pattern.may_cover_inside(path) for pattern, _ in self.matchers):
             return
         children: Iterable[tuple[Any, Any]] = (
-            value.items() if type(value) is dict else enumerate(value) if type(value) is list
-            else ())
+            value.items()
+            if type(value) is dict
+            else enumerate(value)
+            if type(value) is list
+            else ()
+        )
         for key, item in children:
             child = (*path, key)
             if item is not None and not self.matched(child, item):
@@ -326,19 +376,25 @@ class _Writer:
 
     def check_matchers(self) -> None:
         __tracebackhide__ = True
-        missing = [(pattern, matcher) for number, (pattern, matcher) in enumerate(self.matchers)
-                   if number not in self.found]
+        missing = [
+            (pattern, matcher)
+            for number, (pattern, matcher) in enumerate(self.matchers)
+            if number not in self.found
+        ]
         if not self.failed and not missing:
             return
         count = len(self.failed) + len(missing)
         summary = f"fim_snapshot: {plural(count, 'matcher')} failed:"
         lines = render_differences(self.failed, verbosity=_settings.verbosity)
-        lines.extend(f"{pattern}: missing: no value for {_matcher_text(matcher)} to accept"
-                     for pattern, matcher in missing)
+        lines.extend(
+            f"{pattern}: missing: no value for {_matcher_text(matcher)} to accept"
+            for pattern, matcher in missing
+        )
         problems = [Problem(d.where, d.kind) for d in self.failed]
         problems.extend(Problem(str(pattern), "missing") for pattern, _ in missing)
-        raise FIMAssertionError(summary, problems,
-                                message="\n".join([summary, *(f"  {line}" for line in lines)]))
+        raise FIMAssertionError(
+            summary, problems, message="\n".join([summary, *(f"  {line}" for line in lines)])
+        )
 
 
 _ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+")
@@ -375,8 +431,9 @@ def _json(value: Any) -> str:
 
 
 #: json.dumps(text, ensure_ascii=False) without its per-call set-up.
-_quoted: Any = getattr(json.encoder, "c_encode_basestring", None) \
-    or json.encoder.py_encode_basestring
+_quoted: Any = (
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+)
 
 
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
@@ -388,8 +445,11 @@ def _printable(text: str) -> str:
     if text.isprintable():
         return text
     return _UNPRINTABLE.sub(
-        lambda found: found.group() if found.group().isprintable()
-        else json.dumps(found.group())[1:-1], text)
+        lambda found: (
+            found.group() if found.group().isprintable() else json.dumps(found.group())[1:-1]
+        ),
+        text,
+    )
 
 
 #: How trailing whitespace is shown: the same marks as in our diffs.
@@ -407,8 +467,10 @@ def _block(path: str, text: str) -> str:
         body = "\n".join(map(_encode_line, body.split("\n")))
     # else every line is written as it is: the common case, in one piece.
     # Not _text.plural: the file format's counts are bare digits (see _BLOCK_START).
-    return f"{_FENCE} {path}: {count} line{'s' if count != 1 else ''} {_FENCE}\n{body}\n" \
+    return (
+        f"{_FENCE} {path}: {count} line{'s' if count != 1 else ''} {_FENCE}\n{body}\n"
         f"{_FENCE if ends_with_newline else _NO_NEWLINE}"
+    )
 
 
 #: A line end that a verbatim line may not have (see _encode_line).
@@ -427,10 +489,13 @@ def _encode_line(line: str) -> str:
     if line.isprintable() and not line.endswith(("·", "→", "¶", " ")):
         return line
     stem = line.rstrip(" \t")
-    if not stem.replace("\t", "").isprintable() or stem.endswith(("·", "→")) \
-            or (stem == line and line.endswith("¶")):
+    if (
+        not stem.replace("\t", "").isprintable()
+        or stem.endswith(("·", "→"))
+        or (stem == line and line.endswith("¶"))
+    ):
         return _printable(json.dumps(line, ensure_ascii=False)) + "¶"
-    return stem + line[len(stem):].translate(_SHOWN)
+    return stem + line[len(stem) :].translate(_SHOWN)
 
 
 def _decode_line(line: str) -> str:
@@ -439,7 +504,7 @@ def _decode_line(line: str) -> str:
         return decoded
     if line.endswith(("·", "→")):
         stem = line.rstrip("·→")
-        return stem + line[len(stem):].translate(_UNSHOWN)
+        return stem + line[len(stem) :].translate(_UNSHOWN)
     return line
 
 
@@ -483,7 +548,7 @@ def parse_snapshot(text: str) -> ParsedSnapshot:  # noqa: C901
         lines.pop()
     if not lines or not lines[0].startswith(_TITLE):
         raise ValueError(f"not a pytest-fim snapshot: the first line is not {_TITLE!r}")
-    title = lines[0][len(_TITLE):]
+    title = lines[0][len(_TITLE) :]
     kind = next((name for name, shown in _TITLES.items() if shown == title), None)
     chunks = None
     stream = _STREAM_TITLE.match(title)
@@ -501,13 +566,15 @@ def parse_snapshot(text: str) -> ParsedSnapshot:  # noqa: C901
         block = _BLOCK_START.match(line)
         if block:
             count = int(block.group(2))
-            body = lines[number:number + count]
+            body = lines[number : number + count]
             if len(body) != count or number + count >= len(lines):
                 raise ValueError(f"line {number}: the block of {count} lines is cut short")
             closing = lines[number + count]
             if closing not in {_FENCE, _NO_NEWLINE}:
-                raise ValueError(f"line {number + count + 1}: expected {_FENCE!r} closing "
-                                 f"the block, got {closing!r}")
+                raise ValueError(
+                    f"line {number + count + 1}: expected {_FENCE!r} closing "
+                    f"the block, got {closing!r}"
+                )
             code = "\n".join(map(_decode_line, body))
             if count and closing == _FENCE:
                 code += "\n"
@@ -518,7 +585,7 @@ def parse_snapshot(text: str) -> ParsedSnapshot:  # noqa: C901
         if not separator:
             raise ValueError(f"line {number}: expected 'path: value', got {line!r}")
         if value.startswith(_MATCHED):
-            parsed: Any = _Matched(value[len(_MATCHED):])
+            parsed: Any = _Matched(value[len(_MATCHED) :])
         else:
             try:
                 parsed = json.loads(value)
@@ -583,23 +650,30 @@ def _diff(stored: str, actual: str, verbosity: int) -> tuple[list[Problem], list
     except ValueError as exc:
         return [Problem("", "differs as text")], [
             f"(the stored snapshot cannot be read as data: {exc}; the files differ as text)",
-            *unified(stored, actual)]
+            *unified(stored, actual),
+        ]
     problems, lines = [], []
     if before.kind != after.kind:
         problems.append(Problem("(kind)", "changed"))
-        lines.append(f"(kind): changed: the snapshot holds a {_kind_name(before.kind)}, "
-                     f"the value is a {_kind_name(after.kind)}")
+        lines.append(
+            f"(kind): changed: the snapshot holds a {_kind_name(before.kind)}, "
+            f"the value is a {_kind_name(after.kind)}"
+        )
     elif before.chunks != after.chunks:
         problems.append(Problem("(stream)", "changed"))
-        lines.append(f"(stream): changed: {before.chunks} chunks in the snapshot, "
-                     f"{after.chunks} now")
-    differences = [_placeholder_change(d) for d in
-                   compare(after.data, before.data, ignore=(), exact=True)]
+        lines.append(
+            f"(stream): changed: {before.chunks} chunks in the snapshot, {after.chunks} now"
+        )
+    differences = [
+        _placeholder_change(d) for d in compare(after.data, before.data, ignore=(), exact=True)
+    ]
     problems.extend(Problem(d.where, d.kind) for d in differences)
     lines.extend(render_differences(differences, verbosity=verbosity))
     if not lines:  # equal as data, different as text: say so rather than nothing
         return [Problem("", "differs as text")], [
-            "(the files differ only in how they are written)", *unified(stored, actual)]
+            "(the files differ only in how they are written)",
+            *unified(stored, actual),
+        ]
     return problems, lines
 
 
@@ -647,19 +721,32 @@ class FIMSnapshot:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __init__(self, assertion: SnapshotAssertion, *, exclude: str | Iterable[str] = (),
-                 matchers: Mapping[str, Any] | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        assertion: SnapshotAssertion,
+        *,
+        exclude: str | Iterable[str] = (),
+        matchers: Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> None:
         self._assertion = assertion
-        self._options = _DEFAULT_OPTIONS if exclude == () and not matchers \
-            else _options(exclude, matchers)
+        self._options = (
+            _DEFAULT_OPTIONS if exclude == () and not matchers else _options(exclude, matchers)
+        )
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"fim_snapshot(name=...) takes a str, got {type(name).__name__}: "
-                            f"{shorten(name, 60)}")
+            raise TypeError(
+                f"fim_snapshot(name=...) takes a str, got {type(name).__name__}: "
+                f"{shorten(name, 60)}"
+            )
         self._name = name
 
-    def __call__(self, *, exclude: str | Iterable[str] = (),
-                 matchers: Mapping[str, Any] | None = None,
-                 name: str | None = None) -> FIMSnapshot:
+    def __call__(
+        self,
+        *,
+        exclude: str | Iterable[str] = (),
+        matchers: Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> FIMSnapshot:
         """This snapshot with options for one assertion (the numbering goes on)."""
         return FIMSnapshot(self._assertion, exclude=exclude, matchers=matchers, name=name)
 
@@ -689,19 +776,30 @@ class FIMSnapshot:
         result = self._assertion.executions[self._assertion.num_executions - 1]
         where = _relative(result.snapshot_location)
         if result.exception is not None:
-            return FIMAssertionError(f"FIM snapshot {where} could not be compared: "
-                                     f"{type(result.exception).__name__}: {result.exception}")
+            return FIMAssertionError(
+                f"FIM snapshot {where} could not be compared: "
+                f"{type(result.exception).__name__}: {result.exception}"
+            )
         if result.recalled_data is None:
-            return FIMAssertionError(f"FIM snapshot {where} does not exist yet: "
-                                     f"run pytest --snapshot-update to write it")
-        problems, lines = _diff(str(result.recalled_data), str(result.asserted_data or ""),
-                                _settings.verbosity)
+            return FIMAssertionError(
+                f"FIM snapshot {where} does not exist yet: run pytest --snapshot-update to write it"
+            )
+        problems, lines = _diff(
+            str(result.recalled_data), str(result.asserted_data or ""), _settings.verbosity
+        )
         count = len(problems)
-        summary = (f"FIM output does not match its snapshot {where} "
-                   f"({plural(count, 'difference')}):")
-        return FIMAssertionError(summary, problems, message="\n".join([
-            summary, *(f"  {line}" for line in lines),
-            "  (expected is the snapshot; pytest --snapshot-update accepts the new value)"]))
+        summary = f"FIM output does not match its snapshot {where} ({plural(count, 'difference')}):"
+        return FIMAssertionError(
+            summary,
+            problems,
+            message="\n".join(
+                [
+                    summary,
+                    *(f"  {line}" for line in lines),
+                    "  (expected is the snapshot; pytest --snapshot-update accepts the new value)",
+                ]
+            ),
+        )
 
 
 def _relative(location: str) -> str:
@@ -741,24 +839,33 @@ def extension_class() -> type[SingleFileSnapshotExtension]:
         _file_extension = FILE_EXTENSION  # syrupy 4
         _write_mode = WriteMode.TEXT
 
-        def serialize(self, data: SerializableData, *, exclude: PropertyFilter | None = None,
-                      include: PropertyFilter | None = None,
-                      matcher: PropertyMatcher | None = None) -> SerializedData:
+        def serialize(
+            self,
+            data: SerializableData,
+            *,
+            exclude: PropertyFilter | None = None,
+            include: PropertyFilter | None = None,
+            matcher: PropertyMatcher | None = None,
+        ) -> SerializedData:
             """The snapshot text of ``data`` (see :func:`render_snapshot`)."""
             if isinstance(data, _Payload):
                 if data.error is not None:
                     raise data.error
                 return data.text
             if exclude is not None or include is not None:
-                raise TypeError("FIMSnapshotExtension takes no syrupy filters: use "
-                                "fim_snapshot(exclude=('usage', ...), matchers={...})")
+                raise TypeError(
+                    "FIMSnapshotExtension takes no syrupy filters: use "
+                    "fim_snapshot(exclude=('usage', ...), matchers={...})"
+                )
             return render_snapshot(data)
 
-        def diff_lines(self, serialized_data: SerializedData,
-                       snapshot_data: SerializedData) -> Iterator[str]:
+        def diff_lines(
+            self, serialized_data: SerializedData, snapshot_data: SerializedData
+        ) -> Iterator[str]:
             """pytest-fim's diff of the two texts, for syrupy's own report."""
-            yield from snapshot_diff(str(snapshot_data), str(serialized_data),
-                                     verbosity=_settings.verbosity)
+            yield from snapshot_diff(
+                str(snapshot_data), str(serialized_data), verbosity=_settings.verbosity
+            )
 
     # Named where it is found: syrupy re-imports it by this name under pytest-xdist.
     FIMSnapshotExtension.__module__ = __name__

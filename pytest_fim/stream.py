@@ -77,8 +77,11 @@ def parse_fim_sse(data: object) -> list[CompletionChunk]:
             return CHUNKS.validate_python(chunks)
         except (ValidationError, RecursionError):
             pass  # said below, chunk by chunk, in our words
-    problems.extend(schema_problems([(number, chunk) for number, chunk in enumerate(chunks)
-                                     if chunk is not UNREADABLE]))
+    problems.extend(
+        schema_problems(
+            [(number, chunk) for number, chunk in enumerate(chunks) if chunk is not UNREADABLE]
+        )
+    )
     raise FIMAssertionError(summary_line(len(problems), False, _STREAM), problems)
 
 
@@ -112,13 +115,17 @@ def assemble_fim_stream(stream: object) -> FIMCompletionResponse:
         raise FIMAssertionError(
             f"the FIM stream does not assemble into a valid response "
             f"({plural(len(response_problems), 'problem')}; assert_valid_fim_stream checks "
-            f"the stream itself):", _assembled(response_problems))
+            f"the stream itself):",
+            _assembled(response_problems),
+        )
     return model
 
 
 def _assembled(problems: list[Problem]) -> list[Problem]:
-    return [Problem(f"assembled response: {p.path}" if p.path else "assembled response",
-                    p.message) for p in problems]
+    return [
+        Problem(f"assembled response: {p.path}" if p.path else "assembled response", p.message)
+        for p in problems
+    ]
 
 
 def validate_fim_stream(stream: object, *, strict: bool | None = None) -> list[Problem]:
@@ -137,8 +144,7 @@ def validate_fim_stream(stream: object, *, strict: bool | None = None) -> list[P
     return _check_stream(stream, resolve_strict(strict))[1]
 
 
-def assert_valid_fim_stream(stream: object, *, strict: bool | None = None
-                            ) -> FIMCompletionResponse:
+def assert_valid_fim_stream(stream: object, *, strict: bool | None = None) -> FIMCompletionResponse:
     """Assert that a stream is valid as a whole; return the assembled response.
 
     ``stream`` is any input :func:`assemble_fim_stream` takes. Lists every
@@ -166,8 +172,9 @@ def assert_valid_fim_stream(stream: object, *, strict: bool | None = None
     return model
 
 
-def _check_stream(stream: object, strict: bool
-                  ) -> tuple[FIMCompletionResponse | None, list[Problem]]:
+def _check_stream(
+    stream: object, strict: bool
+) -> tuple[FIMCompletionResponse | None, list[Problem]]:
     try:
         reader, seen = fold_stream(stream, strict)
     except FIMAssertionError as exc:  # bytes that are not UTF-8

@@ -47,8 +47,9 @@ def entry_points() -> dict[str, Callable[[Any], Any]]:
     points: dict[str, Callable[[Any], Any]] = {
         "assert_valid_fim_response": assert_valid_fim_response,
         "validate_fim_response": validate_fim_response,
-        "assert_valid_fim_response(strict)":
-            lambda value: assert_valid_fim_response(value, strict=True),
+        "assert_valid_fim_response(strict)": lambda value: assert_valid_fim_response(
+            value, strict=True
+        ),
     }
     matches = _optional("pytest_fim.match", "assert_fim_response_matches")
     diff = _optional("pytest_fim.match", "fim_diff")
@@ -64,24 +65,31 @@ def entry_points() -> dict[str, Callable[[Any], Any]]:
     if fills:
         points["assert_fills_hole(middle)"] = lambda value: fills("def f(a, b):\n", value, "\n")
         points["assert_fills_hole(prefix)"] = lambda value: fills(value, "    return 1\n", "")
-        points["assert_fills_hole(suffix)"] = lambda value: fills("def f(a, b):\n",
-                                                                   "    return 1\n", value)
+        points["assert_fills_hole(suffix)"] = lambda value: fills(
+            "def f(a, b):\n", "    return 1\n", value
+        )
     hook = _optional("pytest_fim.plugin", "pytest_assertrepr_compare")
     if hook:
         points["pytest_assertrepr_compare"] = lambda value: _hook_result(
-            hook(_Config(), "==", MODEL, value))
+            hook(_Config(), "==", MODEL, value)
+        )
     return points
 
 
 def hole_points() -> dict[str, Callable[[Any], Any]]:
     """Name -> a callable of one (prefix, middle, suffix) hole, for every quality check."""
     quality = importlib.import_module("pytest_fim.quality")
-    points = {f"{name}({language})": _spread(getattr(quality, name), language=language)
-              for name in ("assert_fills_hole", "fill_problems")
-              for language in ("python", "javascript")}
+    points = {
+        f"{name}({language})": _spread(getattr(quality, name), language=language)
+        for name in ("assert_fills_hole", "fill_problems")
+        for language in ("python", "javascript")
+    }
     for name in quality.__all__:
         if name.startswith("assert_") and name not in {
-                "assert_fills_hole", "assert_matches_reference", "assert_passes_tests"}:
+            "assert_fills_hole",
+            "assert_matches_reference",
+            "assert_passes_tests",
+        }:
             points[name] = _spread(getattr(quality, name))
     return points
 
@@ -112,8 +120,10 @@ def check_contract(name: str, call: Callable[[Any], Any], value: Any) -> str:
         if not message.strip():
             raise AssertionError(f"{name}: {type(exc).__name__} without a message") from exc
     if len(message) > MESSAGE_LIMIT:
-        raise AssertionError(f"{name}: message of {len(message):,} characters "
-                             f"(limit {MESSAGE_LIMIT:,}): {message[:200]!r}")
+        raise AssertionError(
+            f"{name}: message of {len(message):,} characters "
+            f"(limit {MESSAGE_LIMIT:,}): {message[:200]!r}"
+        )
     return outcome
 
 

@@ -15,14 +15,23 @@ from hypothesis import strategies as st
 
 from pytest_fim import make_fim_response
 
-SURROGATES = st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1,
-                     max_size=3)
-SCALARS = (st.none() | st.booleans() | st.integers() | st.integers(min_value=10**30)
-           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20) | SURROGATES)
+SURROGATES = st.text(
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=3
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | SURROGATES
+)
 JSON_VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner,
-                                                                max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
     max_leaves=25,
 )
 
@@ -32,16 +41,58 @@ LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 #: Pieces of code that stress the line and column mapping: brackets, quotes,
 #: indentation, non-ASCII letters (two and three UTF-8 bytes), lone surrogates.
 CODE_TEXT = st.lists(
-    LINE_ENDS | SURROGATES | st.text(max_size=3) | st.sampled_from(
-        ["s = 1", "t = 2", "def f(a, b):", "    return a", "(", ")", "[", "]", "{", "}", "'",
-         '"', '"""', "#", "//", "\\", "\t", "    ", ":", ",", ";", "é", "中", "(é", "`"]),
-    max_size=14).map("".join)
+    LINE_ENDS
+    | SURROGATES
+    | st.text(max_size=3)
+    | st.sampled_from(
+        [
+            "s = 1",
+            "t = 2",
+            "def f(a, b):",
+            "    return a",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "'",
+            '"',
+            '"""',
+            "#",
+            "//",
+            "\\",
+            "\t",
+            "    ",
+            ":",
+            ",",
+            ";",
+            "é",
+            "中",
+            "(é",
+            "`",
+        ]
+    ),
+    max_size=14,
+).map("".join)
 #: Statements of a small file that parses in any order ({end} is a line end), so
 #: the checks that read Python's tree and tokens (line and column numbers) run too.
 STATEMENTS = st.sampled_from(
-    ["s = 1", "t = (é, 2)", "def f(a, b):{end}    return a", "if s:{end}    y = '中'", "pass",
-     "# é", "z = [1,{end}  2]", "u = '\ud800'", "x = f(1,{end}      2)", "", 'w = """{end}"""',
-     "if s:{end}\tv = 3"])
+    [
+        "s = 1",
+        "t = (é, 2)",
+        "def f(a, b):{end}    return a",
+        "if s:{end}    y = '中'",
+        "pass",
+        "# é",
+        "z = [1,{end}  2]",
+        "u = '\ud800'",
+        "x = f(1,{end}      2)",
+        "",
+        'w = """{end}"""',
+        "if s:{end}\tv = 3",
+    ]
+)
 
 
 @st.composite
@@ -63,9 +114,17 @@ def sse_text(draw: Callable[..., Any]) -> Any:
     line end, sent raw or escaped, as text or (when it can be) UTF-8 bytes."""
     events = []
     for _ in range(draw(st.integers(1, 4))):
-        chunk: dict[str, Any] = {"id": "a", "model": "m", "choices": [
-            {"index": 0, "delta": {"content": draw(CODE_TEXT) + draw(SURROGATES | st.just(""))},
-             "finish_reason": draw(st.sampled_from([None, "stop"]))}]}
+        chunk: dict[str, Any] = {
+            "id": "a",
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"content": draw(CODE_TEXT) + draw(SURROGATES | st.just(""))},
+                    "finish_reason": draw(st.sampled_from([None, "stop"])),
+                }
+            ],
+        }
         if draw(st.booleans()):
             chunk["usage"] = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
         events.append("data: " + json.dumps(chunk, ensure_ascii=draw(st.booleans())))
@@ -82,8 +141,12 @@ def _base(seed: int, n: int, content: str) -> dict[str, Any]:
     return make_fim_response(content, n=n, seed=seed).model_dump(mode="json")
 
 
-BASE_RESPONSES = st.builds(_base, st.integers(0, 3), st.integers(1, 3),
-                           st.text(max_size=40) | st.just("    return a + b\n"))
+BASE_RESPONSES = st.builds(
+    _base,
+    st.integers(0, 3),
+    st.integers(1, 3),
+    st.text(max_size=40) | st.just("    return a + b\n"),
+)
 
 
 def _places(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -135,18 +198,41 @@ def extreme_values() -> list[Any]:
     wide = copy.deepcopy(base)
     wide.update({f"field{i}": i for i in range(100_000)})
     nan_usage = copy.deepcopy(base)
-    nan_usage["usage"] = {"prompt_tokens": math.nan, "completion_tokens": math.inf,
-                          "total_tokens": -math.inf}
+    nan_usage["usage"] = {
+        "prompt_tokens": math.nan,
+        "completion_tokens": math.inf,
+        "total_tokens": -math.inf,
+    }
     huge_ints = copy.deepcopy(base)
-    huge_ints["usage"] = {"prompt_tokens": 10**5000, "completion_tokens": 1,
-                          "total_tokens": 10**5000 + 1}
+    huge_ints["usage"] = {
+        "prompt_tokens": 10**5000,
+        "completion_tokens": 1,
+        "total_tokens": 10**5000 + 1,
+    }
     deep_usage = copy.deepcopy(base)
     deep_usage["usage"] = deep()
     return [
-        huge_content, wide, nan_usage, huge_ints, deep_usage, deep(), "[" * 10_000,
-        "x" * 10_000_000, b"\xff\xfe\x00", b"\xc3", "\ud800", {"id": "\udfff"},
-        "1" * 5000, "NaN", [None] * 100_000, {str(i): i for i in range(100_000)},
-        "data: {}\n\ndata: [DONE]\n\n", 10**5000, math.nan, b"", "",
+        huge_content,
+        wide,
+        nan_usage,
+        huge_ints,
+        deep_usage,
+        deep(),
+        "[" * 10_000,
+        "x" * 10_000_000,
+        b"\xff\xfe\x00",
+        b"\xc3",
+        "\ud800",
+        {"id": "\udfff"},
+        "1" * 5000,
+        "NaN",
+        [None] * 100_000,
+        {str(i): i for i in range(100_000)},
+        "data: {}\n\ndata: [DONE]\n\n",
+        10**5000,
+        math.nan,
+        b"",
+        "",
     ]
 
 
@@ -165,5 +251,13 @@ def hostile_holes() -> list[tuple[str, str, str]]:
 
 
 #: Everything the fuzz tests feed to each entry point.
-ANY_INPUT = (JSON_VALUES | near_valid() | BASE_RESPONSES | st.binary(max_size=200)
-             | st.text(max_size=200) | SURROGATES | CODE_TEXT | sse_text())
+ANY_INPUT = (
+    JSON_VALUES
+    | near_valid()
+    | BASE_RESPONSES
+    | st.binary(max_size=200)
+    | st.text(max_size=200)
+    | SURROGATES
+    | CODE_TEXT
+    | sse_text()
+)

@@ -33,15 +33,18 @@ def test_valid_files_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == "3 valid, 0 invalid\n"
 
 
-def test_invalid_line_is_named_and_exit_1(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_line_is_named_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text(good() + "\n" + bad() + "\n{oops\n")
     assert main(["validate", "-v", str(log)]) == 1
     out = capsys.readouterr().out
     assert f"{log}:1: valid" in out
-    assert (f"{log}:2: invalid FIM completion response (1 problem):\n"
-            "  usage.total_tokens: 1 != prompt_tokens + completion_tokens") in out
+    assert (
+        f"{log}:2: invalid FIM completion response (1 problem):\n"
+        "  usage.total_tokens: 1 != prompt_tokens + completion_tokens"
+    ) in out
     assert f"{log}:3: invalid FIM completion response (1 problem):\n  not valid JSON" in out
     assert out.endswith("1 valid, 2 invalid\n")
 
@@ -77,8 +80,9 @@ def test_directories_are_searched(tmp_path: Path, capsys: pytest.CaptureFixture[
     ("name", "says"),
     [("missing.json", "no such file or directory"), ("notes.txt", "unknown extension '.txt'")],
 )
-def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           name: str, says: str) -> None:
+def test_usage_errors_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, says: str
+) -> None:
     (tmp_path / "notes.txt").write_text("x")
     assert main(["validate", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err
@@ -88,13 +92,19 @@ def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.Captur
 
 def test_module_and_console_script_run_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "r.json").write_text(bad())
-    result = subprocess.run([sys.executable, "-m", "pytest_fim", "validate", str(tmp_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_fim", "validate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "usage.total_tokens" in result.stdout
     assert "\r" not in result.stdout + result.stderr  # no progress when piped
-    missing = subprocess.run([sys.executable, "-m", "pytest_fim", "validate", "nope.jsonl"],
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, "-m", "pytest_fim", "validate", "nope.jsonl"],
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
     script = shutil.which("pytest-fim", path=str(Path(sys.executable).parent))
@@ -134,9 +144,20 @@ def test_recorded_diff_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(RECORDED / "completion.json"), str(RECORDED / "expected.json")]) == 1
     assert capsys.readouterr().out == (
         "FIM response does not match expected (1 difference):\n"
-        "  model: changed: expected 'codestral-latest', got 'codestral-2508'\n")
-    assert main(["diff", str(RECORDED / "completion.json"), str(RECORDED / "expected.json"),
-                 "--ignore", "model"]) == 0
+        "  model: changed: expected 'codestral-latest', got 'codestral-2508'\n"
+    )
+    assert (
+        main(
+            [
+                "diff",
+                str(RECORDED / "completion.json"),
+                str(RECORDED / "expected.json"),
+                "--ignore",
+                "model",
+            ]
+        )
+        == 0
+    )
 
 
 def test_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

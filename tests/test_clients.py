@@ -110,7 +110,9 @@ def warm(*names: str) -> None:
 
 def test_requests(pytester: pytest.Pytester) -> None:
     warm("requests")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -169,15 +171,21 @@ def test_other_urls_reach_their_server(fim_mock, server):
         "served": "/v1/chat/completions"}
     assert content(requests.post(server + "/v1/fim/completions", json=BODY).json()) == "mocked"
     assert Handler.seen == ["/v1/chat/completions"]
-""")
+""",
+    )
     result.assert_outcomes(passed=5, failed=1)
-    result.stdout.fnmatch_lines([
-        "E * fim_mock: nothing queued to answer FIM request model='codestral-latest' *",
-        "E *POST https://codestral.mistral.ai/v1/fim/completions"])
+    result.stdout.fnmatch_lines(
+        [
+            "E * fim_mock: nothing queued to answer FIM request model='codestral-latest' *",
+            "E *POST https://codestral.mistral.ai/v1/fim/completions",
+        ]
+    )
 
 
 def test_urllib_request(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 import urllib.error
 import urllib.request
 
@@ -215,14 +223,17 @@ def test_not_json(fim_mock):
 
 def test_unqueued(fim_mock):
     urllib.request.urlopen(post(URL, json.dumps(BODY).encode()))
-""")
+""",
+    )
     result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines(["E * fim_mock: nothing queued to answer FIM request *"])
 
 
 def test_aiohttp(pytester: pytest.Pytester) -> None:
     warm("aiohttp")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 import aiohttp
 
 def test_complete_and_stream(fim_mock):
@@ -271,14 +282,17 @@ def test_other_urls_reach_their_server(fim_mock, server):
             async with session.post(server + "/v1/chat/completions", json={}) as response:
                 return await response.json()
     assert asyncio.run(go()) == {"served": "/v1/chat/completions"}
-""")
+""",
+    )
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["E * fim_mock: nothing queued to answer FIM request *"])
 
 
 def test_httpx_whatever_the_transport(pytester: pytest.Pytester) -> None:
     warm("httpx")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 import importlib.util
 
 import httpx
@@ -320,7 +334,8 @@ def test_aiohttp_backed_httpx_client(fim_mock):
         async with httpx_aiohttp.HttpxAiohttpClient() as client:
             return (await client.post(URL, json=BODY)).json()
     assert content(asyncio.run(go())) == "through aiohttp"
-""")
+""",
+    )
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, result.stdout.str()
     assert outcomes["passed"] >= 2
@@ -343,7 +358,9 @@ def test_litellm_sync_async_and_streams(pytester: pytest.Pytester) -> None:
     # In a process of its own: LiteLLM brings importlib_metadata, which takes over
     # how package metadata is found for the whole process as it loads.
     pytester.makeconftest(REFUSE_NETWORK)
-    result = run_subprocess(pytester, """
+    result = run_subprocess(
+        pytester,
+        """
 import litellm
 
 MODEL = "text-completion-codestral/codestral-latest"
@@ -396,14 +413,17 @@ def test_unqueued_async(fim_mock):
     async def go():
         return await litellm.atext_completion(model=MODEL, prompt="p", api_key=KEY)
     asyncio.run(go())
-""")
+""",
+    )
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*fim_mock: nothing queued to answer FIM request*"])
 
 
 def test_mistral_sdk_urls_hosts_and_paths(pytester: pytest.Pytester) -> None:
     warm("mistralai")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 try:  # SDK 2.x/3.x
     from mistralai.client import Mistral
 except ImportError:  # SDK 1.x
@@ -438,19 +458,27 @@ def test_httpx_aiohttp_client_handed_to_the_sdk(fim_mock):
             client = Mistral(api_key=KEY, async_client=http)
             return await client.fim.complete_async(model="codestral-latest", prompt="p")
     assert asyncio.run(go()).choices[0].message.content == "via aiohttp"
-""")
+""",
+    )
     outcomes = result.parseoutcomes()
-    assert outcomes.get("failed") == 2 and outcomes.get("passed", 0) + outcomes.get(
-        "skipped", 0) == 2, result.stdout.str()
-    result.stdout.fnmatch_lines([
-        "E * fim_mock: the API answers 404 Not Found on path /v1/v1/fim/completions: "
-        "the FIM endpoint is /v1/fim/completions",
-        "E *POST https://codestral.mistral.ai/v1/v1/fim/completions",
-        "E *a server_url that ends in /v1 doubles it: the SDK adds /v1 itself, so give "
-        "server_url='https://codestral.mistral.ai'",
-    ])
-    result.stdout.fnmatch_lines(["E * fim_mock: nothing queued to answer FIM request *",
-                                 "E *POST https://api.mistral.ai/v1/fim/completions"])
+    assert (
+        outcomes.get("failed") == 2 and outcomes.get("passed", 0) + outcomes.get("skipped", 0) == 2
+    ), result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "E * fim_mock: the API answers 404 Not Found on path /v1/v1/fim/completions: "
+            "the FIM endpoint is /v1/fim/completions",
+            "E *POST https://codestral.mistral.ai/v1/v1/fim/completions",
+            "E *a server_url that ends in /v1 doubles it: the SDK adds /v1 itself, so give "
+            "server_url='https://codestral.mistral.ai'",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "E * fim_mock: nothing queued to answer FIM request *",
+            "E *POST https://api.mistral.ai/v1/fim/completions",
+        ]
+    )
     said = [line for line in result.stdout.lines if line.startswith("E ")]
     assert not any("#stream" in line for line in said)
     assert "1 queued answer was never requested" not in result.stdout.str()  # said once
@@ -458,11 +486,16 @@ def test_httpx_aiohttp_client_handed_to_the_sdk(fim_mock):
 
 def test_mistral_on_vertex_ai(pytester: pytest.Pytester) -> None:
     pytest.importorskip("google.auth")
-    if importlib.util.find_spec("mistralai") is None \
-            or importlib.util.find_spec("mistralai.gcp") is None:
-        pytest.skip("the Mistral SDK's GCP client (mistralai 2.x+ with the gcp extra) "
-                    "is not installed")
-    result = run(pytester, """
+    if (
+        importlib.util.find_spec("mistralai") is None
+        or importlib.util.find_spec("mistralai.gcp") is None
+    ):
+        pytest.skip(
+            "the Mistral SDK's GCP client (mistralai 2.x+ with the gcp extra) is not installed"
+        )
+    result = run(
+        pytester,
+        """
 from mistralai.gcp.client import MistralGCP
 
 VERTEX = ("https://europe-west4-aiplatform.googleapis.com/v1/projects/my-project/"
@@ -480,13 +513,16 @@ def test_raw_predict_and_stream(lookups, fim_mock):
         ("codestral-2405", VERTEX + ":rawPredict", False),
         ("codestral-2405", VERTEX + ":streamRawPredict", True)]
     assert lookups == []
-""")
+""",
+    )
     result.assert_outcomes(passed=1)
 
 
 def test_nothing_reaches_a_mistral_host(pytester: pytest.Pytester) -> None:
     warm("httpx", "requests", "aiohttp")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 import http.client
 import urllib.request
 
@@ -525,26 +561,33 @@ def swallow(call):
 def test_swallowed(lookups, fim_mock):
     swallow(lambda: httpx.get("https://api.mistral.ai/v1/models"))
     assert lookups == []
-""")
+""",
+    )
     result.assert_outcomes(failed=6, passed=1, errors=1)
-    lines = [line for line in result.stdout.lines
-             if line.startswith("E ") and "fim_mock: stopped a connection" in line]
+    lines = [
+        line
+        for line in result.stdout.lines
+        if line.startswith("E ") and "fim_mock: stopped a connection" in line
+    ]
     assert [line.split(" by ", 1)[1] for line in dict.fromkeys(lines)] == [
         "httpcore ← httpx ← test_nothing_reaches_a_mistral_host",
         "urllib3 ← requests ← test_nothing_reaches_a_mistral_host",
         "http.client ← urllib.request ← test_nothing_reaches_a_mistral_host",
         "aiohttp ← test_nothing_reaches_a_mistral_host",
         "http.client ← test_nothing_reaches_a_mistral_host",
-        "test_nothing_reaches_a_mistral_host"], lines
+        "test_nothing_reaches_a_mistral_host",
+    ], lines
     assert "stopped a connection to api.mistral.ai:443" in lines[0]
-    result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_swallowed*",
-        "*while fim_mock is active nothing reaches a Mistral host: it answers POST "
-        "/v1/fim/completions sent with httpx, httpx2, requests (urllib3), urllib.request "
-        "and aiohttp, and stops everything else",
-        "*send FIM requests with one of those clients; mock other endpoints with respx, "
-        "pytest-httpx, responses or aioresponses",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_swallowed*",
+            "*while fim_mock is active nothing reaches a Mistral host: it answers POST "
+            "/v1/fim/completions sent with httpx, httpx2, requests (urllib3), urllib.request "
+            "and aiohttp, and stops everything else",
+            "*send FIM requests with one of those clients; mock other endpoints with respx, "
+            "pytest-httpx, responses or aioresponses",
+        ]
+    )
     out = result.stdout.str()
     assert "NetworkBlockedError" not in out and "Name or service" not in out
 
@@ -574,8 +617,9 @@ def test_everything_undone_after():
     assert urllib3.HTTPConnectionPool.urlopen.__module__ == "urllib3.connectionpool"
 """)
     # Other HTTP mocks' plugins (pytest-httpx, respx) import httpx themselves.
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist",
-                                           "-p", "no:pytest_httpx", "-p", "no:respx")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:pytest_httpx", "-p", "no:respx"
+    )
     result.assert_outcomes(passed=2)
 
 

@@ -46,7 +46,13 @@ def test_deep_differences_use_our_paths() -> None:
 
 def test_unified_marks_whitespace_and_final_newline() -> None:
     assert unified("a\nb\n", "a\nb \n") == [
-        "--- expected", "+++ actual", "@@ -1,2 +1,2 @@", " a", "-b", "+b·"]
+        "--- expected",
+        "+++ actual",
+        "@@ -1,2 +1,2 @@",
+        " a",
+        "-b",
+        "+b·",
+    ]
     assert unified("x\n", "x")[-2:] == ["+x", "\\ no newline at end of actual"]
     assert "+→y" in unified("    y\n", "\ty\n")
 
@@ -56,8 +62,10 @@ def test_unified_shows_what_a_terminal_would_hide() -> None:
     # look like a space or like nothing.
     assert unified("a\n", "a\r\n")[-1] == "+a␍"
     assert unified("x = 1\n", "x\u00a0= 1\u200b\n")[-1] == "+x\\xa0= 1\\u200b"
-    assert render_differences([Difference(("c",), "changed", "a\nb\n", "a\r\nb\r\n")])[0] \
+    assert (
+        render_differences([Difference(("c",), "changed", "a\nb\n", "a\r\nb\r\n")])[0]
         == "c: changed (-expected +actual; whitespace differs only):"
+    )
 
 
 def test_a_long_line_is_cut_before_it_is_escaped() -> None:
@@ -81,25 +89,28 @@ def test_assert_hook_explains_fim_comparisons(pytester: pytest.Pytester, no_ci: 
     result.assert_outcomes(failed=4)
     out = result.stdout.str()
     assert "\x1b[" not in out
-    result.stdout.fnmatch_lines([
-        "E       assert FIMCompletionResponse == FIMCompletionResponse: 1 difference "
-        "(left is shown as actual, right as expected)",
-        "E         choices[[]0].message.content: changed (-expected +actual):",
-        "E             --- expected",
-        "E             +++ actual",
-        "E             -    line_20 = 20",
-        "E             +    line_20 = 21",
-    ])
-    result.stdout.fnmatch_lines([
-        "E       assert FIMCompletionResponse == dict",
-        "E         equal data, different types: FIMCompletionResponse vs dict",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E       assert FIMCompletionResponse == FIMCompletionResponse: 1 difference "
+            "(left is shown as actual, right as expected)",
+            "E         choices[[]0].message.content: changed (-expected +actual):",
+            "E             --- expected",
+            "E             +++ actual",
+            "E             -    line_20 = 20",
+            "E             +    line_20 = 21",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "E       assert FIMCompletionResponse == dict",
+            "E         equal data, different types: FIMCompletionResponse vs dict",
+        ]
+    )
     result.stdout.fnmatch_lines(["E         extra_29: missing: expected 29"])
     result.stdout.fnmatch_lines(["E         Differing items:", "E         {'a': 1} != {'a': 2}"])
 
 
-def test_assert_hook_says_when_it_cannot_explain(pytester: pytest.Pytester,
-                                                 no_ci: None) -> None:
+def test_assert_hook_says_when_it_cannot_explain(pytester: pytest.Pytester, no_ci: None) -> None:
     # Deeper than the explanation goes: it fails, and says so (as pytest says
     # "representation of details failed" of its own), instead of falling silent.
     pytester.makepyfile("""
@@ -113,24 +124,27 @@ def test_assert_hook_says_when_it_cannot_explain(pytester: pytest.Pytester,
         """)
     result = pytester.runpytest("--color=no")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "E       AssertionError: assert FIMCompletion* == {*}",
-        "E         (pytest-fim could not explain this comparison: ValueError: nested too "
-        "deeply to explain)",
-        "E         Use -v to get more diff",  # pytest's own explanation follows
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: assert FIMCompletion* == {*}",
+            "E         (pytest-fim could not explain this comparison: ValueError: nested too "
+            "deeply to explain)",
+            "E         Use -v to get more diff",  # pytest's own explanation follows
+        ]
+    )
     assert "INTERNALERROR" not in result.stdout.str()
 
 
-def test_default_verbosity_leads_with_the_summary(pytester: pytest.Pytester,
-                                                  no_ci: None) -> None:
+def test_default_verbosity_leads_with_the_summary(pytester: pytest.Pytester, no_ci: None) -> None:
     pytester.makepyfile(USER_TEST)
     result = pytester.runpytest("--color=no", "-k", "many")
-    result.stdout.fnmatch_lines([
-        "E       AssertionError: assert FIMCompletionResponse == dict: 30 differences (left "
-        "is shown as actual, right as expected)",
-        "E         extra_0: missing: expected 0",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: assert FIMCompletionResponse == dict: 30 differences (left "
+            "is shown as actual, right as expected)",
+            "E         extra_0: missing: expected 0",
+        ]
+    )
 
 
 def test_without_the_plugin_pytest_explains_as_usual(pytester: pytest.Pytester) -> None:
@@ -177,20 +191,22 @@ def test_match_failure_in_a_user_test(pytester: pytest.Pytester, no_ci: None) ->
     )
     result = pytester.runpytest("--color=no")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        ">       assert_fim_response_matches(response, {",
-        "E *pytest_fim.FIMAssertionError: FIM response does not match expected "
-        "(3 differences):",
-        "E *usage.total_tokens: matcher failed: IsInt(lt=5) did not accept *",
-        "E *choices[[]0].message.content: changed (-expected +actual):",
-        "E *--- expected",
-        "E *+++ actual",
-        "E *@@ -1 +1 @@",
-        "E *-    return a + b",
-        "E *+    return a - b",
-        "E *choices[[]0].finish_reason: matcher failed: re.compile('stop') did not accept "
-        "'length'",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            ">       assert_fim_response_matches(response, {",
+            "E *pytest_fim.FIMAssertionError: FIM response does not match expected "
+            "(3 differences):",
+            "E *usage.total_tokens: matcher failed: IsInt(lt=5) did not accept *",
+            "E *choices[[]0].message.content: changed (-expected +actual):",
+            "E *--- expected",
+            "E *+++ actual",
+            "E *@@ -1 +1 @@",
+            "E *-    return a + b",
+            "E *+    return a - b",
+            "E *choices[[]0].finish_reason: matcher failed: re.compile('stop') did not accept "
+            "'length'",
+        ]
+    )
 
 
 def test_parts_and_sdk_models_get_the_diff_too() -> None:
@@ -207,11 +223,13 @@ def test_parts_and_sdk_models_get_the_diff_too() -> None:
     assert ours.choices
     assert all(map(_is_fim_model, (ours, ours.usage, ours.choices[0], sdk, sdk.usage)))
     assert not any(map(_is_fim_model, ({}, 1, "x", Difference((), "changed"))))
-    assert explain_equality(sdk, ours.model_dump(mode="json"))[1] == \
-        "equal data, different types: FIMCompletionResponse vs dict"
-    assert explain_equality(ours.usage, {"prompt_tokens": 16, "completion_tokens": 10,
-                                         "total_tokens": 25})[1:] == \
-        ["total_tokens: changed: expected 25, got 26"]
+    assert (
+        explain_equality(sdk, ours.model_dump(mode="json"))[1]
+        == "equal data, different types: FIMCompletionResponse vs dict"
+    )
+    assert explain_equality(
+        ours.usage, {"prompt_tokens": 16, "completion_tokens": 10, "total_tokens": 25}
+    )[1:] == ["total_tokens: changed: expected 25, got 26"]
 
 
 def test_same_type_and_data_is_not_called_a_type_difference() -> None:
@@ -222,7 +240,8 @@ def test_same_type_and_data_is_not_called_a_type_difference() -> None:
     with_null = FIMCompletionResponse.model_validate({**plain.model_dump(), "logprobs": None})
     assert plain != with_null
     assert explain_equality(plain, with_null)[1].startswith(
-        "equal data, but FIMCompletionResponse.__eq__ says they differ")
+        "equal data, but FIMCompletionResponse.__eq__ says they differ"
+    )
 
 
 MANY_DIFFERENCES = """
@@ -239,11 +258,13 @@ def test_match_failure_honours_verbosity(pytester: pytest.Pytester, no_ci: None)
     pytester.makepyfile(MANY_DIFFERENCES)
     short = pytester.runpytest("--color=no")
     short.assert_outcomes(failed=1)
-    short.stdout.fnmatch_lines([
-        "E *FIM response does not match expected (12 differences):",
-        "E *key_0: changed: expected 'bbbb*'…(+120 chars), got 'aaaa*'…(+120 chars)",
-        "E *… and 2 more differences (-vv shows all)",
-    ])
+    short.stdout.fnmatch_lines(
+        [
+            "E *FIM response does not match expected (12 differences):",
+            "E *key_0: changed: expected 'bbbb*'…(+120 chars), got 'aaaa*'…(+120 chars)",
+            "E *… and 2 more differences (-vv shows all)",
+        ]
+    )
     assert "key_11" not in short.stdout.str()
     full = pytester.runpytest("--color=no", "-vv")
     full.stdout.fnmatch_lines([f"E *key_11: changed: expected '{'b' * 200}', got '{'a' * 200}'"])
@@ -267,8 +288,9 @@ def test_equals():
 """
 
 
-def test_a_huge_diff_is_cut_below_vv(pytester: pytest.Pytester,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_huge_diff_is_cut_below_vv(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Two 200,000-line completions that differ on every line: 400,000 diff
     # lines, 12 MB of failure text (21 MB on CI, where pytest repeats it).
     monkeypatch.setenv("CI", "true")  # pytest shows whole explanations on CI
@@ -286,8 +308,7 @@ def test_vv_shows_the_whole_diff(pytester: pytest.Pytester, no_ci: None) -> None
     pytester.makepyfile(HUGE_COMPLETIONS.format(lines=100))
     result = pytester.runpytest("--color=no", "-vv", "-k", "matches")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["E *-expected_99 = 99", "E *+actual_0 = 0",
-                                 "E *+actual_99 = 99"])
+    result.stdout.fnmatch_lines(["E *-expected_99 = 99", "E *+actual_0 = 0", "E *+actual_99 = 99"])
     assert "more diff lines" not in result.stdout.str()
 
 
@@ -296,11 +317,24 @@ def test_unified_counts_what_it_cuts() -> None:
     actual = expected.replace("line 3\n", "line three\n").replace("line 29\n", "line 29")
     whole = unified(expected, actual)
     assert whole[2:] == [
-        "@@ -2,5 +2,5 @@", " line 1", " line 2", "-line 3", "+line three", " line 4",
-        " line 5", "@@ -28,3 +28,3 @@", " line 27", " line 28", "-line 29", "+line 29",
-        "\\ no newline at end of actual"]
+        "@@ -2,5 +2,5 @@",
+        " line 1",
+        " line 2",
+        "-line 3",
+        "+line three",
+        " line 4",
+        " line 5",
+        "@@ -28,3 +28,3 @@",
+        " line 27",
+        " line 28",
+        "-line 29",
+        "+line 29",
+        "\\ no newline at end of actual",
+    ]
     assert unified(expected, actual, max_lines=7) == [
-        *whole[:9], "… 6 more diff lines not shown; -vv shows all"]
+        *whole[:9],
+        "… 6 more diff lines not shown; -vv shows all",
+    ]
     assert unified(expected, actual, max_lines=len(whole) - 2) == whole
 
 
@@ -310,13 +344,24 @@ def test_a_diff_of_lines_that_alternate_stays_a_true_diff() -> None:
     expected = "".join(f"a_{i}\n" for i in range(50_000))
     actual = "".join(f"a_{i}\n" if i % 2 else f"b_{i}\n" for i in range(50_000))
     cut = unified(expected, actual, max_lines=8)
-    assert cut[2:] == ["@@ -1,50000 +1,50000 @@", "-a_0", "+b_0", " a_1", "-a_2", "+b_2",
-                       " a_3", "-a_4", "… 74,993 more diff lines not shown; -vv shows all"]
+    assert cut[2:] == [
+        "@@ -1,50000 +1,50000 @@",
+        "-a_0",
+        "+b_0",
+        " a_1",
+        "-a_2",
+        "+b_2",
+        " a_3",
+        "-a_4",
+        "… 74,993 more diff lines not shown; -vv shows all",
+    ]
 
 
-HOSTILE = ("x = 1\x1b[2K\x1b[1A  \n"      # erase the line, move the cursor up
-           "s = 'abc\u202edef\u202c'\n"     # a bidi override reorders what follows
-           "a = 1\x0bb = 2\x0cc = 3\x1cd = 4\x1d\x1e\x85e = 5\u2028f = 6\u2029\n")
+HOSTILE = (
+    "x = 1\x1b[2K\x1b[1A  \n"  # erase the line, move the cursor up
+    "s = 'abc\u202edef\u202c'\n"  # a bidi override reorders what follows
+    "a = 1\x0bb = 2\x0cc = 3\x1cd = 4\x1d\x1e\x85e = 5\u2028f = 6\u2029\n"
+)
 
 
 def test_context_lines_are_escaped_and_end_only_at_line_ends() -> None:
@@ -324,18 +369,22 @@ def test_context_lines_are_escaped_and_end_only_at_line_ends() -> None:
     # fake lines and wrong hunk numbers.
     lines = unified(HOSTILE + "result = 1\n", HOSTILE + "result = 2\n")
     assert lines == [
-        "--- expected", "+++ actual", "@@ -2,3 +2,3 @@",
+        "--- expected",
+        "+++ actual",
+        "@@ -2,3 +2,3 @@",
         " s = 'abc\\u202edef\\u202c'",
         " a = 1\\x0bb = 2\\x0cc = 3\\x1cd = 4\\x1d\\x1e\\x85e = 5\\u2028f = 6\\u2029",
-        "-result = 1", "+result = 2"]
+        "-result = 1",
+        "+result = 2",
+    ]
     assert unified(HOSTILE, "x = 0\n" + HOSTILE.split("\n", 1)[1])[2:4] == [
-        "@@ -1,3 +1,3 @@", "-x = 1\\x1b[2K\\x1b[1A··"]
-    assert unified("a\rb\rc\r", "a\rB\rc\r")[2:] == ["@@ -1,3 +1,3 @@", " a␍", "-b␍", "+B␍",
-                                                     " c␍"]
+        "@@ -1,3 +1,3 @@",
+        "-x = 1\\x1b[2K\\x1b[1A··",
+    ]
+    assert unified("a\rb\rc\r", "a\rB\rc\r")[2:] == ["@@ -1,3 +1,3 @@", " a␍", "-b␍", "+B␍", " c␍"]
 
 
-def test_a_user_never_sees_raw_control_characters(pytester: pytest.Pytester,
-                                                  no_ci: None) -> None:
+def test_a_user_never_sees_raw_control_characters(pytester: pytest.Pytester, no_ci: None) -> None:
     pytester.makepyfile(
         f"""
         from pytest_fim import assert_fim_response_matches, make_fim_response
@@ -352,8 +401,9 @@ def test_a_user_never_sees_raw_control_characters(pytester: pytest.Pytester,
     out = result.stdout.str()
     for char in "\x1b\u202e\u202c\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
         assert char not in out, repr(char)
-    result.stdout.fnmatch_lines(["E *@@ -2,3 +2,3 @@", "E *s = 'abc\\u202edef\\u202c'",
-                                 "E *-result = 1", "E *+result = 2"])
+    result.stdout.fnmatch_lines(
+        ["E *@@ -2,3 +2,3 @@", "E *s = 'abc\\u202edef\\u202c'", "E *-result = 1", "E *+result = 2"]
+    )
 
 
 NON_FINITE = """
@@ -378,20 +428,24 @@ def test_nan_on_both_sides_of_eq():
 """
 
 
-def test_nan_and_inf_are_diagnosed_as_what_they_are(pytester: pytest.Pytester,
-                                                    no_ci: None) -> None:
+def test_nan_and_inf_are_diagnosed_as_what_they_are(pytester: pytest.Pytester, no_ci: None) -> None:
     pytester.makepyfile(NON_FINITE)
     result = pytester.runpytest("--color=no")
     result.assert_outcomes(failed=3, passed=1)
-    result.stdout.fnmatch_lines([
-        "E       assert FIMCompletionResponse == dict: 1 difference (left is shown as "
-        "actual, right as expected)",
-        "E         score: unexpected: inf",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E       assert FIMCompletionResponse == dict: 1 difference (left is shown as "
+            "actual, right as expected)",
+            "E         score: unexpected: inf",
+        ]
+    )
     result.stdout.fnmatch_lines(["E *score: changed: expected 1.0, got nan"])
-    result.stdout.fnmatch_lines([
-        "E         equal data, but FIMCompletionResponse.__eq__ says they differ (NaN is "
-        "never == NaN for it, and the data hold NaN)"])
+    result.stdout.fnmatch_lines(
+        [
+            "E         equal data, but FIMCompletionResponse.__eq__ says they differ (NaN is "
+            "never == NaN for it, and the data hold NaN)"
+        ]
+    )
     out = result.stdout.str()
     assert "equal data, different types" not in out and "got null" not in out
 
@@ -412,9 +466,12 @@ def test_same_named_types_are_told_apart_by_module(pytester: pytest.Pytester) ->
     )
     result = pytester.runpytest("--color=no")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        f"E         equal data, different types: {sdk_module}.*FIMCompletionResponse "
-        f"vs pytest_fim.models.FIMCompletionResponse"])
+    result.stdout.fnmatch_lines(
+        [
+            f"E         equal data, different types: {sdk_module}.*FIMCompletionResponse "
+            f"vs pytest_fim.models.FIMCompletionResponse"
+        ]
+    )
 
 
 def test_two_classes_of_one_qualified_name_are_said_to_be_two() -> None:
@@ -422,17 +479,18 @@ def test_two_classes_of_one_qualified_name_are_said_to_be_two() -> None:
     from pytest_fim.explain import explain_equality
 
     # What a module imported twice makes (pytester dropping its modules, say).
-    Twin = type("FIMCompletionResponse", (FIMCompletionResponse,), {
-        "__module__": "pytest_fim.models"})
+    Twin = type(
+        "FIMCompletionResponse", (FIMCompletionResponse,), {"__module__": "pytest_fim.models"}
+    )
     ours = make_fim_response(seed=1)
     assert explain_equality(Twin.model_validate(ours.model_dump()), ours)[1] == (
         "equal data, different types: two classes both named "
         "pytest_fim.models.FIMCompletionResponse (its module was imported twice, or the "
-        "class defined twice)")
+        "class defined twice)"
+    )
 
 
-def test_line_diffs_are_true_whatever_path_computes_them(monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+def test_line_diffs_are_true_whatever_path_computes_them(monkeypatch: pytest.MonkeyPatch) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -459,8 +517,10 @@ def test_line_diffs_are_true_whatever_path_computes_them(monkeypatch: pytest.Mon
         if len(whole) - 2 <= shown:
             assert cut == whole
         else:
-            assert cut[:-1] == whole[:shown + 2]
-            assert cut[-1] == f"… {len(whole) - 2 - shown:,} more diff line" \
+            assert cut[:-1] == whole[: shown + 2]
+            assert (
+                cut[-1] == f"… {len(whole) - 2 - shown:,} more diff line"
                 f"{'s' if len(whole) - 2 - shown != 1 else ''} not shown; -vv shows all"
+            )
 
     check()

@@ -7,9 +7,18 @@ import importlib
 
 import pytest
 
-MODULES = ["pytest_fim.models", "pytest_fim.validate", "pytest_fim.factory",
-           "pytest_fim.match", "pytest_fim.stream", "pytest_fim.quality", "pytest_fim.mock",
-           "pytest_fim.quality._reference", "pytest_fim.quality._execute", "pytest_fim.snapshot"]
+MODULES = [
+    "pytest_fim.models",
+    "pytest_fim.validate",
+    "pytest_fim.factory",
+    "pytest_fim.match",
+    "pytest_fim.stream",
+    "pytest_fim.quality",
+    "pytest_fim.mock",
+    "pytest_fim.quality._reference",
+    "pytest_fim.quality._execute",
+    "pytest_fim.snapshot",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -23,6 +32,9 @@ def test_docstring_examples(name: str) -> None:
 def test_every_public_name_is_documented() -> None:
     import pytest_fim
 
-    missing = [name for name in pytest_fim.__all__ if name != "__version__"
-               and not (getattr(pytest_fim, name).__doc__ or "").strip()]
+    missing = [
+        name
+        for name in pytest_fim.__all__
+        if name != "__version__" and not (getattr(pytest_fim, name).__doc__ or "").strip()
+    ]
     assert missing == []

@@ -16,8 +16,11 @@ def _type_checking_imports() -> dict[str, str]:
     tree = ast.parse(Path(pytest_fim.__file__).read_text(encoding="utf-8"))
     found: dict[str, str] = {}
     for node in tree.body:
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) \
-                and node.test.id == "TYPE_CHECKING":
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING"
+        ):
             for statement in node.body:
                 assert isinstance(statement, ast.ImportFrom) and statement.module
                 for alias in statement.names:

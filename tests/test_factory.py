@@ -53,8 +53,15 @@ def test_seed_makes_ids_deterministic() -> None:
 
 
 def test_explicit_fields_win() -> None:
-    response = make_fim_response("x", id="abc", created=5, prompt_tokens=3,
-                                 completion_tokens=4, model="codestral-2508", service="x")
+    response = make_fim_response(
+        "x",
+        id="abc",
+        created=5,
+        prompt_tokens=3,
+        completion_tokens=4,
+        model="codestral-2508",
+        service="x",
+    )
     assert (response.id, response.created, response.model) == ("abc", 5, "codestral-2508")
     assert response.usage.total_tokens == 7
     assert response.model_extra == {"service": "x"}
@@ -74,9 +81,15 @@ def test_content_chunks_and_text() -> None:
 
 def test_choices_give_full_control() -> None:
     call = {"id": "c", "type": "function", "function": {"name": "f", "arguments": {"x": 1}}}
-    response = make_fim_response(choices=[
-        {"index": 0, "finish_reason": "tool_calls",
-         "message": {"role": "assistant", "content": None, "tool_calls": [call]}}])
+    response = make_fim_response(
+        choices=[
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {"role": "assistant", "content": None, "tool_calls": [call]},
+            }
+        ]
+    )
     assert response.choices is not None
     assert response.choices[0].message is not None
     assert response.choices[0].message.tool_calls is not None
@@ -91,12 +104,14 @@ def test_choices_give_full_control() -> None:
         ({"prompt_tokens": -1}, ValueError, "prompt_tokens must be a non-negative int"),
         ({"content": 5}, TypeError, "content must be a str or a list of content chunks"),
         ({"choices": "abc"}, TypeError, "choices must be a list"),
-        ({"choices": [{"index": 3, "finish_reason": "stop"}]}, ValueError,
-         "choices\\[0\\].index: 3 is out of range"),
+        (
+            {"choices": [{"index": 3, "finish_reason": "stop"}]},
+            ValueError,
+            "choices\\[0\\].index: 3 is out of range",
+        ),
     ],
 )
-def test_bad_arguments_are_clear(kwargs: dict[str, Any], error: type[Exception],
-                                 says: str) -> None:
+def test_bad_arguments_are_clear(kwargs: dict[str, Any], error: type[Exception], says: str) -> None:
     with pytest.raises(error, match=says):
         make_fim_response(**kwargs)
 

@@ -14,8 +14,11 @@ HOLE_POINTS = hole_points()
 
 
 @pytest.mark.parametrize("name", sorted(POINTS))
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(value=ANY_INPUT)
 def test_hostile_values(name: str, value: Any) -> None:
     check_contract(name, POINTS[name], value)
@@ -29,8 +32,11 @@ def test_extreme_values(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(HOLE_POINTS))
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(hole=HOLES)
 def test_hostile_holes(name: str, hole: tuple[str, str, str]) -> None:
     # Any line ends (\n, \r\n, a lone \r), non-ASCII text and lone surrogates. Three
@@ -44,10 +50,14 @@ def test_holes_that_once_crashed(name: str, hole: tuple[str, str, str]) -> None:
     assert check_contract(name, HOLE_POINTS[name], hole) in {"ok", "assertion"}
 
 
-@pytest.mark.parametrize("name", ["assemble_fim_stream", "assert_valid_fim_stream",
-                                  "parse_fim_sse"])
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.parametrize(
+    "name", ["assemble_fim_stream", "assert_valid_fim_stream", "parse_fim_sse"]
+)
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(stream=sse_text())
 def test_hostile_streams(name: str, stream: str | bytes) -> None:
     # Lone surrogates raw in the text, non-ASCII text, every line end. SSE text is a

@@ -19,9 +19,15 @@ def test_mapping_passes_through(official: dict[str, Any]) -> None:
     assert to_data(OrderedDict(official)) == official
 
 
-@pytest.mark.parametrize("encode", [json.dumps, lambda d: json.dumps(d).encode(),
-                                    lambda d: bytearray(json.dumps(d).encode()),
-                                    lambda d: "\ufeff" + json.dumps(d)])
+@pytest.mark.parametrize(
+    "encode",
+    [
+        json.dumps,
+        lambda d: json.dumps(d).encode(),
+        lambda d: bytearray(json.dumps(d).encode()),
+        lambda d: "\ufeff" + json.dumps(d),
+    ],
+)
 def test_json_text_and_bytes(official: dict[str, Any], encode: Any) -> None:
     assert to_data(encode(official)) == official
 
@@ -117,13 +123,22 @@ def test_models_at_any_depth_of_any_kind_become_their_data() -> None:
     class Extra(pydantic.BaseModel):
         note: str
 
-    given = {"usage": UsageInfo(prompt_tokens=1, completion_tokens=2, total_tokens=3),
-             "choices": [{"index": 0, "message": AssistantMessage(content="x"),
-                          "meta": OrderedDict(deep=[(Extra(note="n"),)])}]}
+    given = {
+        "usage": UsageInfo(prompt_tokens=1, completion_tokens=2, total_tokens=3),
+        "choices": [
+            {
+                "index": 0,
+                "message": AssistantMessage(content="x"),
+                "meta": OrderedDict(deep=[(Extra(note="n"),)]),
+            }
+        ],
+    }
     assert to_data(given) == {
         "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
-        "choices": [{"index": 0, "message": {"content": "x"},
-                     "meta": {"deep": [({"note": "n"},)]}}]}
+        "choices": [
+            {"index": 0, "message": {"content": "x"}, "meta": {"deep": [({"note": "n"},)]}}
+        ],
+    }
 
 
 def test_data_without_models_is_not_copied() -> None:

@@ -17,8 +17,9 @@ CODE = "def add(a, b):\n    total = a + b\n    return total\n"
 
 def response(**kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("seed", 1)
-    data: dict[str, Any] = make_fim_response(kwargs.pop("content", CODE), **kwargs) \
-        .model_dump(mode="json")
+    data: dict[str, Any] = make_fim_response(kwargs.pop("content", CODE), **kwargs).model_dump(
+        mode="json"
+    )
     return data
 
 
@@ -29,15 +30,18 @@ def test_equal_responses_match_and_ids_are_ignored_by_default() -> None:
 
 
 def test_partial_expected_compares_only_its_keys() -> None:
-    assert_fim_response_matches(response(), {"model": "codestral-latest",
-                                             "choices": [{"finish_reason": "stop"}]})
+    assert_fim_response_matches(
+        response(), {"model": "codestral-latest", "choices": [{"finish_reason": "stop"}]}
+    )
     with pytest.raises(FIMAssertionError) as info:
         assert_fim_response_matches(response(), {"choices": [{"finish_reason": "length"}]})
     assert str(info.value) == (
         "FIM response does not match expected (1 difference):\n"
-        "  choices[0].finish_reason: changed: expected 'length', got 'stop'")
+        "  choices[0].finish_reason: changed: expected 'length', got 'stop'"
+    )
     assert [(p.path, p.message) for p in info.value.problems] == [
-        ("choices[0].finish_reason", "changed")]
+        ("choices[0].finish_reason", "changed")
+    ]
 
 
 def test_exact_reports_missing_and_unexpected_keys() -> None:
@@ -52,9 +56,9 @@ def test_exact_reports_missing_and_unexpected_keys() -> None:
 def test_every_kind_of_difference_is_named() -> None:
     expected = response(n=2)
     actual = copy.deepcopy(expected)
-    actual["model"] = "codestral-2508"                      # changed
-    actual["created"] = "yesterday"                         # type changed
-    del actual["usage"]["total_tokens"]                     # missing
+    actual["model"] = "codestral-2508"  # changed
+    actual["created"] = "yesterday"  # type changed
+    del actual["usage"]["total_tokens"]  # missing
     actual["choices"].append(copy.deepcopy(actual["choices"][0]))  # length, unexpected item
     text = fim_diff(actual, expected, ignore=("id",))
     assert text.startswith("FIM response does not match expected (5 differences):")
@@ -75,16 +79,20 @@ def test_missing_item() -> None:
 
 
 def test_matchers_and_patterns() -> None:
-    expected: dict[str, Any] = {"id": ANY, "model": IsStr(regex=r"codestral-.+"),
-                "usage": {"total_tokens": IsInt(gt=0)},
-                "choices": [{"finish_reason": re.compile("^st"), "message": {"content": ANY}}]}
+    expected: dict[str, Any] = {
+        "id": ANY,
+        "model": IsStr(regex=r"codestral-.+"),
+        "usage": {"total_tokens": IsInt(gt=0)},
+        "choices": [{"finish_reason": re.compile("^st"), "message": {"content": ANY}}],
+    }
     assert_fim_response_matches(response(), expected, ignore=())
     expected["usage"]["total_tokens"] = IsInt(gt=10**6)
     expected["choices"][0]["finish_reason"] = re.compile("^len")
     text = fim_diff(response(), expected)
     assert "usage.total_tokens: matcher failed: IsInt(gt=1000000) did not accept " in text
-    assert "choices[0].finish_reason: matcher failed: re.compile('^len') did not accept " \
-           "'stop'" in text
+    assert (
+        "choices[0].finish_reason: matcher failed: re.compile('^len') did not accept 'stop'" in text
+    )
 
 
 def test_a_raising_matcher_counts_as_a_failure() -> None:
@@ -95,8 +103,9 @@ def test_a_raising_matcher_counts_as_a_failure() -> None:
         def __repr__(self) -> str:
             return "Broken()"
 
-    assert "model: matcher failed: Broken() did not accept" in fim_diff(response(),
-                                                                        {"model": Broken()})
+    assert "model: matcher failed: Broken() did not accept" in fim_diff(
+        response(), {"model": Broken()}
+    )
 
 
 def test_ignore_patterns_with_star() -> None:
@@ -104,8 +113,12 @@ def test_ignore_patterns_with_star() -> None:
     for choice in actual["choices"]:
         choice["message"]["tool_calls"] = [{"function": {"name": "f", "arguments": "{}"}}]
     assert fim_diff(actual, expected, exact=True) != ""
-    assert fim_diff(actual, expected, exact=True,
-                    ignore=("id", "created", "choices[*].message.tool_calls")) == ""
+    assert (
+        fim_diff(
+            actual, expected, exact=True, ignore=("id", "created", "choices[*].message.tool_calls")
+        )
+        == ""
+    )
     assert fim_diff(actual, expected, ignore=("choices[*].message",)) == ""
     assert "choices[0]" in fim_diff(actual, expected, ignore=("choices[1]",))
     changed_usage = copy.deepcopy(expected)
@@ -128,12 +141,13 @@ def test_ignore_order() -> None:
 def test_ignore_order_finds_a_pairing_where_greedy_would_not() -> None:
     # ANY would take the 1 first; only moving it to the 2 places every item.
     assert fim_diff({"a": [1, 2]}, {"a": [ANY, 1]}, ignore_order=True) == ""
-    assert fim_diff({"a": [3, 1, 2]}, {"a": [IsInt(gt=0), IsInt(lt=3), 1]},
-                    ignore_order=True) == ""
+    assert fim_diff({"a": [3, 1, 2]}, {"a": [IsInt(gt=0), IsInt(lt=3), 1]}, ignore_order=True) == ""
     text = fim_diff({"a": [1, 2, 3]}, {"a": [ANY, 1, 5, 7]}, ignore_order=True)
-    assert text.splitlines()[1:] == ["  a: missing item: expected 5",
-                                     "  a: missing item: expected 7",
-                                     "  a[2]: unexpected item: 3"]
+    assert text.splitlines()[1:] == [
+        "  a: missing item: expected 5",
+        "  a: missing item: expected 7",
+        "  a[2]: unexpected item: 3",
+    ]
 
 
 def test_multiline_code_is_a_unified_diff() -> None:
@@ -143,16 +157,15 @@ def test_multiline_code_is_a_unified_diff() -> None:
     lines = text.splitlines()
     assert lines[1] == "  choices[0].message.content: changed (-expected +actual):"
     assert "      --- expected" in lines and "      +++ actual" in lines
-    assert [line for line in lines if line.startswith("      -    ")] == \
-        ["      -    line_20 = 20"]
-    assert [line for line in lines if line.startswith("      +    ")] == \
-        ["      +    line_20 = 21"]
+    assert [line for line in lines if line.startswith("      -    ")] == ["      -    line_20 = 20"]
+    assert [line for line in lines if line.startswith("      +    ")] == ["      +    line_20 = 21"]
     assert len(lines) < 15
 
 
 def test_whitespace_is_made_visible() -> None:
-    text = fim_diff(response(content="x = 1  \n\treturn x"),
-                    response(content="x = 1\n\treturn x\n"))
+    text = fim_diff(
+        response(content="x = 1  \n\treturn x"), response(content="x = 1\n\treturn x\n")
+    )
     assert "      +x = 1··" in text
     assert "      -→return x" in text
     assert "\\ no newline at end of actual" in text
@@ -174,8 +187,9 @@ def test_many_differences_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
     assert text.startswith("FIM response does not match expected (30 differences):")
     assert text.endswith("… and 20 more differences (-vv shows all)")
     monkeypatch.setattr(_settings, "verbosity", 2)
-    assert "k29" in fim_diff(actual, expected) and "more differences" not in \
-        fim_diff(actual, expected)
+    assert "k29" in fim_diff(actual, expected) and "more differences" not in fim_diff(
+        actual, expected
+    )
 
 
 def test_null_and_absent_are_the_same() -> None:
@@ -190,12 +204,15 @@ def test_inputs_of_every_kind() -> None:
     assert fim_diff(model.model_dump_json().encode(), model) == ""
 
 
-@pytest.mark.parametrize(("expected", "error", "says"), [
-    (5, TypeError, "expected a mapping, JSON text"),
-    (None, TypeError, "expected a mapping"),
-    ("[1, 2]", TypeError, "got str holding a list; accepted: a mapping"),
-    (b"3", TypeError, "got bytes holding an integer"),
-])
+@pytest.mark.parametrize(
+    ("expected", "error", "says"),
+    [
+        (5, TypeError, "expected a mapping, JSON text"),
+        (None, TypeError, "expected a mapping"),
+        ("[1, 2]", TypeError, "got str holding a list; accepted: a mapping"),
+        (b"3", TypeError, "got bytes holding an integer"),
+    ],
+)
 def test_bad_expected(expected: object, error: type[Exception], says: str) -> None:
     with pytest.raises(error, match=says):
         fim_diff(response(), expected)
@@ -264,7 +281,8 @@ def test_ignore_order_agrees_with_trying_every_order() -> None:
     def check(actual: list[int], expected: list[Any]) -> None:
         fits = len(actual) == len(expected) and any(
             all(want == actual[i] for want, i in zip(expected, order, strict=True))
-            for order in itertools.permutations(range(len(actual))))
+            for order in itertools.permutations(range(len(actual)))
+        )
         assert (fim_diff({"a": actual}, {"a": expected}, ignore_order=True) == "") is fits
 
     check()
@@ -277,8 +295,9 @@ def test_a_model_inside_a_partial_shape_is_compared_as_its_data() -> None:
     assert actual.choices
     assert fim_diff(actual, {"usage": actual.usage, "choices": [actual.choices[0]]}) == ""
     wrong = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=17)
-    assert "usage.completion_tokens: changed: expected 1, got " in fim_diff(actual,
-                                                                            {"usage": wrong})
+    assert "usage.completion_tokens: changed: expected 1, got " in fim_diff(
+        actual, {"usage": wrong}
+    )
 
 
 def test_models_on_the_actual_side_are_compared_as_their_data() -> None:
@@ -309,9 +328,11 @@ def test_nan_and_inf_stay_what_they_are() -> None:
     # JSON mode turned them into null: "got null None", "missing".
     nan, inf = float("nan"), float("inf")
     assert fim_diff(non_finite(score=nan), {"score": 1.0}).splitlines()[1:] == [
-        "  score: changed: expected 1.0, got nan"]
+        "  score: changed: expected 1.0, got nan"
+    ]
     assert fim_diff(non_finite(score=-inf), {"score": inf}).splitlines()[1:] == [
-        "  score: changed: expected inf, got -inf"]
+        "  score: changed: expected inf, got -inf"
+    ]
     assert fim_diff({"a": 1}, non_finite(score=inf), ignore=(), exact=True) != ""
     assert "score: missing: expected inf" in fim_diff({"a": 1}, {"score": inf})
 
@@ -320,8 +341,9 @@ def test_two_nans_at_one_place_are_equal() -> None:
     # NaN != NaN in Python; in a test two NaNs at one place say the same thing.
     assert fim_diff(non_finite(score=float("nan")), {"score": float("nan")}) == ""
     assert fim_diff({"a": [float("nan"), 1.0]}, {"a": [float("nan"), 1.0]}) == ""
-    assert fim_diff({"a": [float("nan")]}, {"a": [2.0, float("nan")]}, ignore_order=True) \
-        .splitlines()[1:] == ["  a: missing item: expected 2.0"]
+    assert fim_diff(
+        {"a": [float("nan")]}, {"a": [2.0, float("nan")]}, ignore_order=True
+    ).splitlines()[1:] == ["  a: missing item: expected 2.0"]
     assert "a: changed: expected nan, got 1.0" in fim_diff({"a": 1.0}, {"a": float("nan")})
 
 
@@ -331,7 +353,8 @@ def test_a_logprob_of_minus_inf_is_shown() -> None:
     model = make_fim_response(CODE, seed=1, choices=data["choices"])
     expected = {"choices": [{"logprobs": {"content": [{"logprob": -0.5}]}}]}
     assert fim_diff(model, expected).splitlines()[1:] == [
-        "  choices[0].logprobs.content[0].logprob: changed: expected -0.5, got -inf"]
+        "  choices[0].logprobs.content[0].logprob: changed: expected -0.5, got -inf"
+    ]
     expected["choices"][0]["logprobs"]["content"][0]["logprob"] = float("-inf")
     assert fim_diff(model, expected) == ""
 
@@ -339,10 +362,16 @@ def test_a_logprob_of_minus_inf_is_shown() -> None:
 def test_ignore_order_with_every_item_ignored_compares_only_the_count() -> None:
     # Ignoring a[*] leaves the items out in order or not; only how many there are counts.
     for ignore_order in (False, True):
-        assert fim_diff({"a": [{"x": 1}, 2]}, {"a": [{"x": 2}, 3]}, ignore=("a[*]",),
-                        ignore_order=ignore_order) == ""
-    text = fim_diff({"a": [{"x": 1}]}, {"a": [{"x": 2}, 3]}, ignore=("a[*]",),
-                    ignore_order=True)
+        assert (
+            fim_diff(
+                {"a": [{"x": 1}, 2]},
+                {"a": [{"x": 2}, 3]},
+                ignore=("a[*]",),
+                ignore_order=ignore_order,
+            )
+            == ""
+        )
+    text = fim_diff({"a": [{"x": 1}]}, {"a": [{"x": 2}, 3]}, ignore=("a[*]",), ignore_order=True)
     assert text.splitlines()[1:] == ["  a: missing item: expected 3"]
 
 

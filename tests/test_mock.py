@@ -63,7 +63,9 @@ def run(pytester: pytest.Pytester, body: str, *args: str) -> pytest.RunResult:
 
 
 def test_sync_async_and_both_streams(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 def test_complete(fim_mock):
     fim_mock.add_response(content="    return a + b\\n")
     client = Mistral(api_key=KEY)
@@ -138,7 +140,8 @@ def test_callback_and_given_response(fim_mock):
         client.fim.complete(model="m", prompt="abc")
     given = client.fim.complete(model="m", prompt="abc")
     assert (given.id, given.model) == ("given", "other")  # sent as it is
-""")
+""",
+    )
     result.assert_outcomes(passed=6)
 
 
@@ -147,7 +150,9 @@ def test_text_without_a_utf8_form_streams_as_json_escapes(pytester: pytest.Pytes
     # answer uses too (a client reads it back; the SDK's strict JSON reader refuses it
     # in both forms), instead of crashing the transport.
     pytest.importorskip("httpx")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 import httpx
 from pytest_fim import parse_fim_sse
 
@@ -164,20 +169,27 @@ def test_lone_surrogate(fim_mock):
     assert assemble_fim_stream(ask(True).text).text() == "a\\ud800b c"
     assert parse_fim_sse(ask(True).content)[0].choices[0].delta.content == "x\\udfff"
     assert ask(False).json()["choices"][0]["message"]["content"] == "a\\ud800b c"
-""")
+""",
+    )
     result.assert_outcomes(passed=1)
 
 
-@pytest.mark.parametrize(("status", "error", "says"), [
-    (400, "SDKError", "FIM is not enabled for this model"),
-    (401, "SDKError", "Unauthorized"),
-    (422, "HTTPValidationError", ""),  # SDK 1.x prints this error as '{}': check the type
-    (429, "SDKError", "rate limit"),
-    (500, "SDKError", "Internal server error"),
-])
-def test_errors_map_to_the_sdk_exceptions(pytester: pytest.Pytester, status: int, error: str,
-                                          says: str) -> None:
-    result = run(pytester, f"""
+@pytest.mark.parametrize(
+    ("status", "error", "says"),
+    [
+        (400, "SDKError", "FIM is not enabled for this model"),
+        (401, "SDKError", "Unauthorized"),
+        (422, "HTTPValidationError", ""),  # SDK 1.x prints this error as '{}': check the type
+        (429, "SDKError", "rate limit"),
+        (500, "SDKError", "Internal server error"),
+    ],
+)
+def test_errors_map_to_the_sdk_exceptions(
+    pytester: pytest.Pytester, status: int, error: str, says: str
+) -> None:
+    result = run(
+        pytester,
+        f"""
 def test_error(fim_mock):
     fim_mock.add_error({status})
     client = Mistral(api_key=KEY)
@@ -198,12 +210,15 @@ def test_error_async(fim_mock):
         return await client.fim.complete_async(model="m", prompt="p")
     with pytest.raises(errors.{error}):
         asyncio.run(go())
-""")
+""",
+    )
     result.assert_outcomes(passed=2)
 
 
 def test_retries_are_neither_slow_nor_endless(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 def test_default_client_does_not_retry(fim_mock, monkeypatch):
     # The SDK's default: no retry_config, so a 429 or 500 raises at once.
     slept = []  # the SDK's waits, asked for, not timed
@@ -233,14 +248,17 @@ def test_a_retry_with_nothing_queued_stops_at_once(fim_mock):
     fim_mock.add_error(429, retry_after=0.01)
     client = Mistral(api_key=KEY, retry_config=FAST_RETRIES)
     client.fim.complete(model="m", prompt="p")
-""")
+""",
+    )
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*fim_mock: nothing queued to answer FIM request model='m'*"])
     assert "was not used as queued" not in result.stdout.str()  # said once, not twice
 
 
 def test_invalid_requests_get_the_api_422_and_are_recorded(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 @pytest.mark.parametrize("kwargs, path, says", [
     ({"temperature": 2.0}, "temperature", "less than or equal to 1.5"),
     ({"top_p": 1.5}, "top_p", "less than or equal to 1"),
@@ -260,7 +278,8 @@ def test_invalid(fim_mock, kwargs, path, says):
     # A rejected request consumes no answer, as the live API answers it itself.
     assert client.fim.complete(model="codestral-latest",
                                prompt="p").choices[0].message.content == "never sent"
-""")
+""",
+    )
     result.assert_outcomes(passed=6)
 
 
@@ -272,24 +291,33 @@ def test_unknown_fields_and_missing_prompt_are_rejected() -> None:
     except ImportError:  # SDK 1.x environments have only httpx
         http = pytest.importorskip("httpx")
     mock = FIMMock()
-    request = http.Request("POST", "https://api.mistral.ai/v1/fim/completions",
-                           json={"model": "m", "surprise": 1, "temperature": 9})
+    request = http.Request(
+        "POST",
+        "https://api.mistral.ai/v1/fim/completions",
+        json={"model": "m", "surprise": 1, "temperature": 9},
+    )
     response = mock.answer(request, http)
     assert response.status_code == 422
     body = response.json()
     assert body["object"] == "error" and body["type"] == "invalid_request_error"
     detail = body["message"]["detail"]
     assert {tuple(d["loc"]) for d in detail} == {
-        ("body", "prompt"), ("body", "surprise"), ("body", "temperature")}
+        ("body", "prompt"),
+        ("body", "surprise"),
+        ("body", "temperature"),
+    }
     assert {"le": 1.5} in [d.get("ctx") for d in detail]
     assert [str(p) for p in mock.rejected[0].problems] == [
         "prompt: required field is missing",
         "temperature: must be less than or equal to 1.5, got 9",
-        "surprise: unknown field (the API rejects it)"]
+        "surprise: unknown field (the API rejects it)",
+    ]
 
 
 def test_nothing_queued_fails_without_a_socket(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 def test_unqueued(fim_mock, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a socket was opened")
@@ -298,22 +326,28 @@ def test_unqueued(fim_mock, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     client = Mistral(api_key=KEY)
     client.fim.complete(model="codestral-latest", prompt="def slow_function(x):\\n" * 20)
-""")
+""",
+    )
     result.assert_outcomes(failed=1)  # and no teardown error repeating it
     out = result.stdout.str()
     assert "AssertionError: a socket was opened" not in out
-    result.stdout.fnmatch_lines([
-        "E * fim_mock: nothing queued to answer FIM request model='codestral-latest' "
-        "prompt='def slow_function(x):*'…(+*chars)",
-        "E *POST https://api.mistral.ai/v1/fim/completions",
-        "E *queue an answer before the call: fim_mock.add_response(content=...), "
-        "add_stream(...), add_error(status_code) or add_callback(function)",
-        "FAILED *test_unqueued - *"])
+    result.stdout.fnmatch_lines(
+        [
+            "E * fim_mock: nothing queued to answer FIM request model='codestral-latest' "
+            "prompt='def slow_function(x):*'…(+*chars)",
+            "E *POST https://api.mistral.ai/v1/fim/completions",
+            "E *queue an answer before the call: fim_mock.add_response(content=...), "
+            "add_stream(...), add_error(status_code) or add_callback(function)",
+            "FAILED *test_unqueued - *",
+        ]
+    )
     assert CANARY not in out
 
 
 def test_a_swallowed_unqueued_request_still_fails(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 def complete_or_nothing(client):
     try:
         return client.fim.complete(model="codestral-latest", prompt="p")
@@ -322,19 +356,25 @@ def complete_or_nothing(client):
 
 def test_swallowed(fim_mock):
     assert complete_or_nothing(Mistral(api_key=KEY)) is None
-""")
+""",
+    )
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_swallowed*",
-        "fim_mock was not used as queued:",
-        "  fim_mock: nothing queued to answer FIM request model='codestral-latest' prompt='p'",
-        "    POST https://api.mistral.ai/v1/fim/completions",
-        "    queue an answer before the call: *"])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_swallowed*",
+            "fim_mock was not used as queued:",
+            "  fim_mock: nothing queued to answer FIM request model='codestral-latest' prompt='p'",
+            "    POST https://api.mistral.ai/v1/fim/completions",
+            "    queue an answer before the call: *",
+        ]
+    )
     assert "During handling" not in result.stdout.str()
 
 
 def test_unused_answers_fail_at_teardown_unless_marked(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 def test_leftover(fim_mock):
     fim_mock.add_response(content="x")
     fim_mock.add_error(429)
@@ -351,21 +391,27 @@ def test_failed_early(fim_mock):
 def test_skipped(fim_mock):
     fim_mock.add_response(content="x")
     pytest.skip("not today")
-""")
+""",
+    )
     result.assert_outcomes(passed=2, errors=1, failed=1, skipped=1)
-    result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_leftover*",
-        "fim_mock was not used as queued:",
-        "  3 queued answers were never requested: response(content='x'), error 429, "
-        "stream(content='y', chunks=2)",
-        "    remove them, or mark the test @pytest.mark.fim_mock(assert_all_requested=False)"])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_leftover*",
+            "fim_mock was not used as queued:",
+            "  3 queued answers were never requested: response(content='x'), error 429, "
+            "stream(content='y', chunks=2)",
+            "    remove them, or mark the test @pytest.mark.fim_mock(assert_all_requested=False)",
+        ]
+    )
     assert "During handling" not in result.stdout.str()
 
 
 def test_other_urls_are_left_alone(pytester: pytest.Pytester) -> None:
     # A real server on loopback (the suite's network guard allows it): what
     # the mock leaves alone reaches it; the FIM request does not.
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 class Handler(BaseHTTPRequestHandler):
     seen = []
     def do_GET(self):
@@ -407,12 +453,15 @@ def test_only_fim_posts_are_answered(fim_mock, server):
     assert Handler.seen[0] == ("GET", "/v1/models")
     assert ("POST", "/v1/fim/completions") not in Handler.seen
     assert ("GET", "/v1/fim/completions") in Handler.seen
-""")
+""",
+    )
     result.assert_outcomes(passed=1)
 
 
 def test_the_api_key_never_shows(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 def test_canary(fim_mock):
     fim_mock.add_response(content="x")
     client = Mistral(api_key=KEY)
@@ -429,13 +478,19 @@ def test_canary(fim_mock):
 def test_canary_in_failures(fim_mock):
     client = Mistral(api_key=KEY)
     client.fim.complete(model="codestral-latest", prompt="p")  # nothing queued: fails
-""", "-vv", "--showlocals", "--tb=long")
+""",
+        "-vv",
+        "--showlocals",
+        "--tb=long",
+    )
     result.assert_outcomes(passed=1, failed=1)
     assert CANARY not in result.stdout.str() + result.stderr.str()
 
 
 def test_marker_with_unknown_option(pytester: pytest.Pytester) -> None:
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 @pytest.mark.fim_mock(strict=True)
 def test_unknown(fim_mock):
     pass
@@ -443,12 +498,16 @@ def test_unknown(fim_mock):
 @pytest.mark.fim_mock(assert_all_requested="no")
 def test_not_a_bool(fim_mock):
     pass
-""")
+""",
+    )
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines([
-        "*@pytest.mark.fim_mock takes only assert_all_requested=True or False, got strict=True",
-        "*@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
-        "got assert_all_requested='no'"])
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.fim_mock takes only assert_all_requested=True or False, got strict=True",
+            "*@pytest.mark.fim_mock takes only assert_all_requested=True or False, "
+            "got assert_all_requested='no'",
+        ]
+    )
 
 
 def test_queueing_mistakes_are_caught_when_queued() -> None:
@@ -472,20 +531,28 @@ def test_each_rerun_is_checked_on_its_own(pytester: pytest.Pytester) -> None:
     # pytest-rerunfailures runs the same item again: the first run's failure
     # must not excuse what the rerun leaves unused.
     pytest.importorskip("pytest_rerunfailures")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 RUNS = []
 
 def test_flaky(fim_mock):
     RUNS.append(1)
     fim_mock.add_response(content="x")
     assert len(RUNS) > 1, "the first run fails"
-""", "--reruns", "1")
+""",
+        "--reruns",
+        "1",
+    )
     result.assert_outcomes(passed=1, errors=1)
     assert result.parseoutcomes()["rerun"] == 1
-    result.stdout.fnmatch_lines([
-        "*ERROR at teardown of test_flaky*",
-        "fim_mock was not used as queued:",
-        "  1 queued answer was never requested: response(content='x')"])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_flaky*",
+            "fim_mock was not used as queued:",
+            "  1 queued answer was never requested: response(content='x')",
+        ]
+    )
 
 
 #: How a test registers a non-FIM answer with each other HTTP mock, and the
@@ -497,14 +564,17 @@ OTHER_MOCKS = {
 
 
 @pytest.mark.parametrize("other", sorted(OTHER_MOCKS))
-def test_another_http_mock_answers_the_rest_in_either_order(pytester: pytest.Pytester,
-                                                            other: str) -> None:
+def test_another_http_mock_answers_the_rest_in_either_order(
+    pytester: pytest.Pytester, other: str
+) -> None:
     # The rule: fim_mock answers the FIM endpoint, the other mock everything
     # else, whichever fixture the test names first. pytest-httpx patches the
     # same transport method as fim_mock, so the order used to decide.
     module, register = OTHER_MOCKS[other]
     pytest.importorskip(module)
-    result = run(pytester, f"""
+    result = run(
+        pytester,
+        f"""
 import httpx
 
 FIM = "https://api.mistral.ai/v1/fim/completions"
@@ -525,7 +595,8 @@ def test_fim_mock_named_first(fim_mock, {other}):
 
 def test_fim_mock_named_last({other}, fim_mock):
     use_both(fim_mock, {other})
-""")
+""",
+    )
     result.assert_outcomes(passed=2)
 
 
@@ -533,11 +604,18 @@ def test_respx_answering_every_request_itself_is_refused(pytester: pytest.Pytest
     # respx's "httpx" mocker swaps the client's transport, in front of fim_mock:
     # fim_mock would never see a request, so the test says so at once.
     pytest.importorskip("respx")
-    result = run(pytester, """
+    result = run(
+        pytester,
+        """
 @pytest.mark.respx(using="httpx")
 def test_both(fim_mock, respx_mock):
     fim_mock.add_response(content="never sent")
-""")
+""",
+    )
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*fim_mock cannot answer under respx's respx_mock with "
-                                 "using='httpx': *respx's default mocker (using='httpcore')*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*fim_mock cannot answer under respx's respx_mock with "
+            "using='httpx': *respx's default mocker (using='httpcore')*"
+        ]
+    )

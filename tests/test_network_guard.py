@@ -18,16 +18,19 @@ def test_sockets_are_guarded() -> None:
     assert socket.socket.connect_ex.__name__ == "_guarded_connect_ex"
 
 
-@pytest.mark.parametrize("address", [("203.0.113.7", 443), ("api.mistral.ai", 443),
-                                     ("10.0.0.1", 80), ("::ffff:8.8.8.8", 53, 0, 0)])
+@pytest.mark.parametrize(
+    "address",
+    [("203.0.113.7", 443), ("api.mistral.ai", 443), ("10.0.0.1", 80), ("::ffff:8.8.8.8", 53, 0, 0)],
+)
 def test_remote_addresses_are_refused(address: tuple[object, ...]) -> None:
     # The guard is called directly: if it ever broke, no packet would be sent.
     with pytest.raises(NetworkBlockedError, match="blocks network access"):
         check_address(address)
 
 
-@pytest.mark.parametrize("address", [("127.0.0.1", 80), ("localhost", 1), ("::1", 80, 0, 0),
-                                     "/tmp/socket"])
+@pytest.mark.parametrize(
+    "address", [("127.0.0.1", 80), ("localhost", 1), ("::1", 80, 0, 0), "/tmp/socket"]
+)
 def test_loopback_is_allowed(address: object) -> None:
     check_address(address)
 

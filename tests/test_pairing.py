@@ -16,7 +16,8 @@ def _most_pairs(rows: list[list[bool]], width: int) -> int:
     for choice in itertools.product([None, *range(width)], repeat=len(rows)):
         taken = [got for got in choice if got is not None]
         if len(set(taken)) == len(taken) and all(
-                got is None or rows[want][got] for want, got in enumerate(choice)):
+            got is None or rows[want][got] for want, got in enumerate(choice)
+        ):
             best = max(best, len(taken))
     return best
 
@@ -40,16 +41,22 @@ def test_unpaired_items_are_named_on_both_sides() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 5).flatmap(lambda width: st.lists(
-    st.lists(st.booleans(), min_size=width, max_size=width), max_size=5)))
+@given(
+    st.integers(0, 5).flatmap(
+        lambda width: st.lists(st.lists(st.booleans(), min_size=width, max_size=width), max_size=5)
+    )
+)
 def test_no_pairing_places_more_items(rows: list[list[bool]]) -> None:
     width = len(rows[0]) if rows else 0
-    missing, unexpected = pair_unordered(list(range(len(rows))), list(range(width)),
-                                         lambda want, got: rows[want][got])
+    missing, unexpected = pair_unordered(
+        list(range(len(rows))), list(range(width)), lambda want, got: rows[want][got]
+    )
     paired = len(rows) - len(missing)
     assert paired == width - len(unexpected) == _most_pairs(rows, width)
     # The items left paired can indeed all be paired with one another.
     wants = [want for want in range(len(rows)) if want not in missing]
     gots = [got for got in range(width) if got not in unexpected]
-    assert any(all(rows[want][got] for want, got in zip(wants, order, strict=True))
-               for order in itertools.permutations(gots))
+    assert any(
+        all(rows[want][got] for want, got in zip(wants, order, strict=True))
+        for order in itertools.permutations(gots)
+    )

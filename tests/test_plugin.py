@@ -65,8 +65,12 @@ def test_indirect_parameter_must_be_a_dict(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*TypeError: indirect parametrisation of fim_response takes "
-                                 "dicts of make_fim_response() arguments, got str*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*TypeError: indirect parametrisation of fim_response takes "
+            "dicts of make_fim_response() arguments, got str*"
+        ]
+    )
 
 
 def test_marker_with_bad_arguments_says_why(pytester: pytest.Pytester) -> None:
@@ -107,21 +111,25 @@ def test_factory_ids_are_per_test_and_repeatable(pytester: pytest.Pytester) -> N
 
 
 def test_failure_text_lists_every_problem(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(INVALID + """
+    pytester.makepyfile(
+        INVALID
+        + """
 from pytest_fim import assert_valid_fim_response
 
 def test_bad():
     assert_valid_fim_response(BAD)
-""")
+"""
+    )
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "E *pytest_fim.FIMAssertionError: invalid FIM completion response "
-        "(2 problems):",
-        "E *usage.total_tokens: 100 != prompt_tokens + completion_tokens (16 + 102 = 118)",
-        "E *choices[[]0].finish_reason: 'done' is not one of 'stop', 'length', "
-        "'model_length', 'error', 'tool_calls'",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E *pytest_fim.FIMAssertionError: invalid FIM completion response (2 problems):",
+            "E *usage.total_tokens: 100 != prompt_tokens + completion_tokens (16 + 102 = 118)",
+            "E *choices[[]0].finish_reason: 'done' is not one of 'stop', 'length', "
+            "'model_length', 'error', 'tool_calls'",
+        ]
+    )
     assert "ValidationError" not in result.stdout.str()
 
 
@@ -153,15 +161,27 @@ def test_fixtures_and_help_are_documented(pytester: pytest.Pytester) -> None:
     fixtures = pytester.runpytest("--fixtures")
     # One fixture at a time: pytest 7 sorts them by "file:line" as text, so
     # their order changes when a line number gains a digit.
-    for lines in (["fim_response -- *plugin.py:*", "    A valid FIMCompletionResponse; set its "
-                   "fields with @pytest.mark.fim_response(...)."],
-                  ["fim_response_factory -- *plugin.py:*",
-                   "    make_fim_response() with per-test deterministic ids*"],
-                  ["fim_snapshot -- *plugin.py:*", "    ``assert value == fim_snapshot``*"]):
+    for lines in (
+        [
+            "fim_response -- *plugin.py:*",
+            "    A valid FIMCompletionResponse; set its "
+            "fields with @pytest.mark.fim_response(...).",
+        ],
+        [
+            "fim_response_factory -- *plugin.py:*",
+            "    make_fim_response() with per-test deterministic ids*",
+        ],
+        ["fim_snapshot -- *plugin.py:*", "    ``assert value == fim_snapshot``*"],
+    ):
         fixtures.stdout.fnmatch_lines(lines, consecutive=True)
     help_text = pytester.runpytest("--help")
-    help_text.stdout.fnmatch_lines(["pytest-fim (Mistral FIM completion responses):",
-                                    "  --fim-strict*", "*fim_strict (bool):*"])
+    help_text.stdout.fnmatch_lines(
+        [
+            "pytest-fim (Mistral FIM completion responses):",
+            "  --fim-strict*",
+            "*fim_strict (bool):*",
+        ]
+    )
     markers = pytester.runpytest("--markers")
     markers.stdout.fnmatch_lines(["@pytest.mark.fim_response(*"])
 
@@ -195,8 +215,9 @@ def test_every_public_name_resolves_and_is_listed() -> None:
         pytest_fim.nope  # noqa: B018
 
 
-def test_loads_by_name_when_autoloading_is_off(pytester: pytest.Pytester,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loads_by_name_when_autoloading_is_off(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.makepyfile("def test_it(fim_response):\n    assert fim_response.id\n")
     pytester.runpytest_subprocess("-p", "fim").assert_outcomes(passed=1)
@@ -204,10 +225,14 @@ def test_loads_by_name_when_autoloading_is_off(pytester: pytest.Pytester,
 
 
 @pytest.mark.parametrize("autoload", ["on", "off"])
-@pytest.mark.parametrize("named_by", ["addopts -p fim", "addopts -p pytest_fim.plugin",
-                                      "conftest pytest_plugins"])
+@pytest.mark.parametrize(
+    "named_by", ["addopts -p fim", "addopts -p pytest_fim.plugin", "conftest pytest_plugins"]
+)
 def test_naming_the_plugin_works_with_autoloading_on_and_off(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, autoload: str, named_by: str,
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    autoload: str,
+    named_by: str,
 ) -> None:
     # What a suite writes once so that it runs under PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
     # must not break it where autoloading is on (a developer's machine).
@@ -330,8 +355,7 @@ def test_an_inner_run_leaves_the_outer_settings_as_found(pytester: pytest.Pytest
         test_b_outer=NO_CREATED.replace("def test_no_created", "def test_still_strict")
         + SHOWS_LONG_VALUES.replace("def test_helper", "def test_still_verbose"),
     )
-    result = pytester.runpytest("-p", "pytester", "-p", "no:cacheprovider",
-                                "--fim-strict", "-vv")
+    result = pytester.runpytest("-p", "pytester", "-p", "no:cacheprovider", "--fim-strict", "-vv")
     result.assert_outcomes(passed=1, failed=3)
     result.stdout.fnmatch_lines(["*created: required field is missing (strict profile*"])
     assert _shows_long_values(result)

@@ -47,9 +47,13 @@ def test_readme_has_examples() -> None:
     assert len(blocks()) >= 1
 
 
-@pytest.mark.parametrize(("code", "fails"), blocks(),
-                         ids=lambda value: str(value).strip().split("\n")[0][:40]
-                         if isinstance(value, str) else str(value))
+@pytest.mark.parametrize(
+    ("code", "fails"),
+    blocks(),
+    ids=lambda value: (
+        str(value).strip().split("\n")[0][:40] if isinstance(value, str) else str(value)
+    ),
+)
 def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None:
     if "def test_" not in code:
         exec(compile(code, "README.md", "exec"), {})
@@ -67,8 +71,9 @@ def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None
     if fails:
         assert outcomes.get("failed", 0) >= 1, result.stdout.str()
     else:
-        assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, \
+        assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, (
             result.stdout.str()
+        )
         assert outcomes.get("passed", 0) >= 1
 
 
@@ -85,16 +90,29 @@ def test_readme_names_the_error_the_sdk_raises_without_created(fim_mock: Any) ->
     except ImportError:
         from mistralai import Mistral  # type: ignore[attr-defined,no-redef]
     major, minor = (int(part) for part in metadata.version("mistralai").split(".")[:2])
-    fim_mock.add_response({"id": "x", "object": "chat.completion", "model": "m",
-                           "usage": {"prompt_tokens": 1, "completion_tokens": 1,
-                                     "total_tokens": 2},
-                           "choices": [{"index": 0, "finish_reason": "stop",
-                                        "message": {"role": "assistant", "content": "y"}}]})
+    fim_mock.add_response(
+        {
+            "id": "x",
+            "object": "chat.completion",
+            "model": "m",
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": "y"},
+                }
+            ],
+        }
+    )
     client = Mistral(api_key="test-key")  # held: SDK 1.x closes a client nothing holds
     with pytest.raises(Exception) as info:
         client.fim.complete(model="m", prompt="p")
     text = " ".join(README.read_text(encoding="utf-8").split())
-    claims = {version: error for versions, error in SDK_CLAIM.findall(text)
-              for version in re.split(r",? and ", versions)}
+    claims = {
+        version: error
+        for versions, error in SDK_CLAIM.findall(text)
+        for version in re.split(r",? and ", versions)
+    }
     label = f"{major}.{minor}" if major == 1 else f"{major}.x"
     assert claims.get(label) == type(info.value).__name__, claims

@@ -22,8 +22,9 @@ def messages(response: Any, *, strict: bool = False) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("strict", [False, True])
-def test_reference_examples_are_valid(official: dict[str, Any], documented: dict[str, Any],
-                                      strict: bool) -> None:
+def test_reference_examples_are_valid(
+    official: dict[str, Any], documented: dict[str, Any], strict: bool
+) -> None:
     assert validate_fim_response(official, strict=strict) == []
     model = assert_valid_fim_response(documented, strict=strict)
     assert isinstance(model, FIMCompletionResponse)
@@ -43,7 +44,9 @@ def test_the_issue_example_message(documented: dict[str, Any]) -> None:
         "'error', 'tool_calls'"
     )
     assert [(p.path, p.message[:3]) for p in info.value.problems] == [
-        ("usage.total_tokens", "100"), ("choices[0].finish_reason", "'do")]
+        ("usage.total_tokens", "100"),
+        ("choices[0].finish_reason", "'do"),
+    ]
 
 
 def test_lenient_profile_is_the_documented_schema(documented: dict[str, Any]) -> None:
@@ -61,36 +64,73 @@ def test_lenient_profile_is_the_documented_schema(documented: dict[str, Any]) ->
         (lambda d: d.pop("usage"), "usage", "required field is missing"),
         (lambda d: d.update(model=3), "model", "expected a string, got an integer 3"),
         (lambda d: d.update(created="now"), "created", "expected an integer"),
-        (lambda d: d["usage"].update(prompt_tokens=True), "usage.prompt_tokens",
-         "expected an integer, got a boolean True"),
-        (lambda d: d["usage"].update(prompt_tokens="16"), "usage.prompt_tokens",
-         "expected an integer, got a string '16'"),
-        (lambda d: d["usage"].update(prompt_tokens=16.0), "usage.prompt_tokens",
-         "expected an integer"),
-        (lambda d: d["usage"].update(prompt_tokens=-16, total_tokens=18), "usage.prompt_tokens",
-         "must not be negative, got -16"),
-        (lambda d: d["usage"].update(total_tokens=51), "usage.total_tokens",
-         "51 != prompt_tokens + completion_tokens (16 + 34 = 50)"),
-        (lambda d: d["choices"][0].update(index=1), "choices[0].index",
-         "1 is out of range: 1 choice must have indexes 0..0"),
-        (lambda d: d["choices"][0].pop("finish_reason"), "choices[0].finish_reason",
-         "required field is missing"),
-        (lambda d: d["choices"][0].update(finish_reason=None), "choices[0].finish_reason",
-         "None is not one of"),
-        (lambda d: d["choices"][0]["message"].update(role="user"), "choices[0].message.role",
-         "'user' is not one of 'assistant'"),
-        (lambda d: d["choices"][0]["message"].update(content=5), "choices[0].message.content",
-         "expected a string, a list of content chunks or null, got an integer 5"),
-        (lambda d: d["choices"][0]["message"].update(content=[{"type": "text", "text": 1}]),
-         "choices[0].message.content[0].text", "expected a string"),
-        (lambda d: d["choices"][0].update(finish_reason="tool_calls"),
-         "choices[0].message.tool_calls", "finish_reason is 'tool_calls' but the message has no"),
+        (
+            lambda d: d["usage"].update(prompt_tokens=True),
+            "usage.prompt_tokens",
+            "expected an integer, got a boolean True",
+        ),
+        (
+            lambda d: d["usage"].update(prompt_tokens="16"),
+            "usage.prompt_tokens",
+            "expected an integer, got a string '16'",
+        ),
+        (
+            lambda d: d["usage"].update(prompt_tokens=16.0),
+            "usage.prompt_tokens",
+            "expected an integer",
+        ),
+        (
+            lambda d: d["usage"].update(prompt_tokens=-16, total_tokens=18),
+            "usage.prompt_tokens",
+            "must not be negative, got -16",
+        ),
+        (
+            lambda d: d["usage"].update(total_tokens=51),
+            "usage.total_tokens",
+            "51 != prompt_tokens + completion_tokens (16 + 34 = 50)",
+        ),
+        (
+            lambda d: d["choices"][0].update(index=1),
+            "choices[0].index",
+            "1 is out of range: 1 choice must have indexes 0..0",
+        ),
+        (
+            lambda d: d["choices"][0].pop("finish_reason"),
+            "choices[0].finish_reason",
+            "required field is missing",
+        ),
+        (
+            lambda d: d["choices"][0].update(finish_reason=None),
+            "choices[0].finish_reason",
+            "None is not one of",
+        ),
+        (
+            lambda d: d["choices"][0]["message"].update(role="user"),
+            "choices[0].message.role",
+            "'user' is not one of 'assistant'",
+        ),
+        (
+            lambda d: d["choices"][0]["message"].update(content=5),
+            "choices[0].message.content",
+            "expected a string, a list of content chunks or null, got an integer 5",
+        ),
+        (
+            lambda d: d["choices"][0]["message"].update(content=[{"type": "text", "text": 1}]),
+            "choices[0].message.content[0].text",
+            "expected a string",
+        ),
+        (
+            lambda d: d["choices"][0].update(finish_reason="tool_calls"),
+            "choices[0].message.tool_calls",
+            "finish_reason is 'tool_calls' but the message has no",
+        ),
         (lambda d: d.update(choices={"index": 0}), "choices", "expected a list"),
         (lambda d: d["choices"].append(7), "choices[1]", "expected an object, got an integer"),
     ],
 )
-def test_each_rule_names_its_place(documented: dict[str, Any], mutate: Any, path: str,
-                                   says: str) -> None:
+def test_each_rule_names_its_place(
+    documented: dict[str, Any], mutate: Any, path: str, says: str
+) -> None:
     mutate(documented)
     found = messages(documented)
     assert path in found, found
@@ -101,14 +141,21 @@ def test_duplicate_indexes_are_named() -> None:
     data = make_fim_response(n=2).model_dump()
     data["choices"][1]["index"] = 0
     assert messages(data)["choices[1].index"] == (
-        "0 is already the index of choices[0]: indexes must be unique")
+        "0 is already the index of choices[0]: indexes must be unique"
+    )
 
 
 def test_tool_calls_finish_with_tool_calls_is_valid() -> None:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
-    response = make_fim_response(choices=[{
-        "index": 0, "finish_reason": "tool_calls",
-        "message": {"role": "assistant", "content": None, "tool_calls": [call]}}])
+    response = make_fim_response(
+        choices=[
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {"role": "assistant", "content": None, "tool_calls": [call]},
+            }
+        ]
+    )
     assert validate_fim_response(response, strict=True) == []
 
 
@@ -118,8 +165,13 @@ def test_every_problem_is_listed_at_once(documented: dict[str, Any]) -> None:
     documented["choices"][0]["finish_reason"] = "eos"
     documented["choices"][0]["message"]["role"] = "system"
     found = messages(documented)
-    assert list(found) == ["id", "usage.completion_tokens", "usage.total_tokens",
-                           "choices[0].message.role", "choices[0].finish_reason"]
+    assert list(found) == [
+        "id",
+        "usage.completion_tokens",
+        "usage.total_tokens",
+        "choices[0].message.role",
+        "choices[0].finish_reason",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -130,18 +182,28 @@ def test_every_problem_is_listed_at_once(documented: dict[str, Any]) -> None:
         (lambda d: d.pop("choices"), "choices", "required field is missing (strict profile"),
         (lambda d: d["choices"][0].pop("message"), "choices[0].message", "required field"),
         (lambda d: d["usage"].pop("total_tokens"), "usage.total_tokens", "required field"),
-        (lambda d: d.update(object="text_completion"), "object",
-         "'text_completion' != 'chat.completion'"),
-        (lambda d: d.update(created=1702256327000), "created",
-         "1702256327000 looks like milliseconds; expected Unix seconds"),
+        (
+            lambda d: d.update(object="text_completion"),
+            "object",
+            "'text_completion' != 'chat.completion'",
+        ),
+        (
+            lambda d: d.update(created=1702256327000),
+            "created",
+            "1702256327000 looks like milliseconds; expected Unix seconds",
+        ),
         (lambda d: d.update(surprise=1), "surprise", "unknown field"),
         (lambda d: d["usage"].update(cached_tokens=0), "usage.cached_tokens", "unknown field"),
-        (lambda d: d["choices"][0]["message"].update(reasoning="x"),
-         "choices[0].message.reasoning", "unknown field"),
+        (
+            lambda d: d["choices"][0]["message"].update(reasoning="x"),
+            "choices[0].message.reasoning",
+            "unknown field",
+        ),
     ],
 )
-def test_strict_profile_rules(documented: dict[str, Any], mutate: Any, path: str,
-                              says: str) -> None:
+def test_strict_profile_rules(
+    documented: dict[str, Any], mutate: Any, path: str, says: str
+) -> None:
     mutate(documented)
     assert path not in messages(documented, strict=False)
     found = messages(documented, strict=True)
@@ -157,8 +219,13 @@ def test_strict_summary_names_the_profile(documented: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     ("given", "says"),
-    [("{not json", "not valid JSON"), ("[1, 2]", "got a list: [1, 2]"),
-     ("null", "got null"), ("42", "got an integer: 42"), (b'"text"', "got a string")],
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "got a list: [1, 2]"),
+        ("null", "got null"),
+        ("42", "got an integer: 42"),
+        (b'"text"', "got a string"),
+    ],
 )
 def test_non_objects_are_assertions_saying_what_was_received(given: Any, says: str) -> None:
     with pytest.raises(AssertionError, match=re.escape(says)):
@@ -231,7 +298,8 @@ def test_rules_reach_inside_models_held_by_a_mapping() -> None:
     raw = dict(make_fim_response("x", seed=1))
     raw["usage"] = UsageInfo(prompt_tokens=16, completion_tokens=1, total_tokens=100)
     assert messages(raw) == {
-        "usage.total_tokens": "100 != prompt_tokens + completion_tokens (16 + 1 = 17)"}
+        "usage.total_tokens": "100 != prompt_tokens + completion_tokens (16 + 1 = 17)"
+    }
 
 
 def test_an_http_error_response_says_what_it_is(pytester: pytest.Pytester) -> None:
@@ -250,42 +318,87 @@ def test_an_http_error_response_says_what_it_is(pytester: pytest.Pytester) -> No
     )
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "E * invalid FIM completion response (1 problem):",
-        "E *   HTTP 429 response, not a FIM completion: Requests rate limit exceeded "
-        "(type rate_limited)"])
+    result.stdout.fnmatch_lines(
+        [
+            "E * invalid FIM completion response (1 problem):",
+            "E *   HTTP 429 response, not a FIM completion: Requests rate limit exceeded "
+            "(type rate_limited)",
+        ]
+    )
     assert "required field is missing" not in result.stdout.str()
 
 
-@pytest.mark.parametrize(("status", "body", "says"), [
-    (429, {"object": "error", "message": "Requests rate limit exceeded", "type": "rate_limited",
-           "param": None, "code": "1300"},
-     "HTTP 429 response, not a FIM completion: Requests rate limit exceeded "
-     "(type rate_limited, code 1300)"),
-    (422, {"object": "error", "type": "invalid_request_error", "param": None, "code": None,
-           "message": {"detail": [{"type": "less_than_equal", "loc": ["body", "temperature"],
-                                   "msg": "Input should be less than or equal to 1.5",
-                                   "input": 3}]}},
-     "HTTP 422 response, not a FIM completion: temperature: Input should be less than or "
-     "equal to 1.5 (type invalid_request_error)"),
-    (401, {"message": "Unauthorized", "request_id": "0" * 32},
-     "HTTP 401 response, not a FIM completion: Unauthorized"),
-    (502, "<html>Bad Gateway</html>", "HTTP 502 response, not a FIM completion: "
-                                      "<html>Bad Gateway</html>"),
-    (503, b"", "HTTP 503 response, not a FIM completion: an empty body"),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "says"),
+    [
+        (
+            429,
+            {
+                "object": "error",
+                "message": "Requests rate limit exceeded",
+                "type": "rate_limited",
+                "param": None,
+                "code": "1300",
+            },
+            "HTTP 429 response, not a FIM completion: Requests rate limit exceeded "
+            "(type rate_limited, code 1300)",
+        ),
+        (
+            422,
+            {
+                "object": "error",
+                "type": "invalid_request_error",
+                "param": None,
+                "code": None,
+                "message": {
+                    "detail": [
+                        {
+                            "type": "less_than_equal",
+                            "loc": ["body", "temperature"],
+                            "msg": "Input should be less than or equal to 1.5",
+                            "input": 3,
+                        }
+                    ]
+                },
+            },
+            "HTTP 422 response, not a FIM completion: temperature: Input should be less than or "
+            "equal to 1.5 (type invalid_request_error)",
+        ),
+        (
+            401,
+            {"message": "Unauthorized", "request_id": "0" * 32},
+            "HTTP 401 response, not a FIM completion: Unauthorized",
+        ),
+        (
+            502,
+            "<html>Bad Gateway</html>",
+            "HTTP 502 response, not a FIM completion: <html>Bad Gateway</html>",
+        ),
+        (503, b"", "HTTP 503 response, not a FIM completion: an empty body"),
+    ],
+)
 def test_http_error_bodies(status: int, body: Any, says: str) -> None:
     httpx = pytest.importorskip("httpx")
-    response = httpx.Response(status, json=body) if isinstance(body, dict) else \
-        httpx.Response(status, content=body if isinstance(body, bytes) else body.encode())
+    response = (
+        httpx.Response(status, json=body)
+        if isinstance(body, dict)
+        else httpx.Response(status, content=body if isinstance(body, bytes) else body.encode())
+    )
     assert [str(p) for p in validate_fim_response(response)] == [says]
 
 
 def test_the_apis_error_body_as_a_mapping_is_named() -> None:
-    body = {"object": "error", "message": "Requests rate limit exceeded",
-            "type": "rate_limited", "param": None, "code": None}
-    assert messages(body) == {"": "the API's error body, not a FIM completion: Requests rate "
-                                  "limit exceeded (type rate_limited)"}
+    body = {
+        "object": "error",
+        "message": "Requests rate limit exceeded",
+        "type": "rate_limited",
+        "param": None,
+        "code": None,
+    }
+    assert messages(body) == {
+        "": "the API's error body, not a FIM completion: Requests rate "
+        "limit exceeded (type rate_limited)"
+    }
     with pytest.raises(FIMAssertionError, match="the API's error body, not a FIM completion"):
         assert_valid_fim_response(json.dumps(body), strict=True)
 
@@ -330,10 +443,17 @@ def test_an_openai_text_completion_is_named_in_both_forms(pytester: pytest.Pytes
 
 
 def test_the_text_completion_note_comes_first_in_the_strict_profile() -> None:
-    response = {"id": "c", "object": "text_completion", "model": "m", "created": 1,
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                "choices": [{"index": 0, "message": {"content": "x"}, "finish_reason": "stop"},
-                            {"index": 1, "text": "y", "finish_reason": "stop"}]}
+    response = {
+        "id": "c",
+        "object": "text_completion",
+        "model": "m",
+        "created": 1,
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "choices": [
+            {"index": 0, "message": {"content": "x"}, "finish_reason": "stop"},
+            {"index": 1, "text": "y", "finish_reason": "stop"},
+        ],
+    }
     found = validate_fim_response(response, strict=True)
     assert found[0].path == "choices[1].text"
     assert found[0].message.endswith("belongs in choices[1].message.content")

@@ -46,8 +46,9 @@ CLIENTS: tuple[tuple[str, str, str], ...] = (
 SetAttr = Callable[[Any, str, Any], None]
 
 
-def install(handler: Handler, setattr_: SetAttr, blocked: Blocked,
-            patched: list[str] | None = None) -> None:
+def install(
+    handler: Handler, setattr_: SetAttr, blocked: Blocked, patched: list[str] | None = None
+) -> None:
     """Put ``handler`` in front of every client, and guard Mistral hosts with ``blocked``.
 
     The clients already imported are patched now, the others if and when the
@@ -108,8 +109,9 @@ class _ImportWatch(importlib.abc.MetaPathFinder):
             while self in sys.meta_path:
                 sys.meta_path.remove(self)
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         """Let the other finders find ``fullname``; wrap its loader if it is a client."""
         patch = self.waiting.get(fullname)
         if patch is None:

@@ -33,8 +33,9 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
         url = _url(self, str_or_url, kwargs.get("params"))
         if url is not None and handler.wants(method.upper(), str(url)):
             body = await _body(self, kwargs)
-            wire = WireRequest(method.upper(), strip_fragment(str(url)), _headers(self, kwargs),
-                               body, CLIENT)
+            wire = WireRequest(
+                method.upper(), strip_fragment(str(url)), _headers(self, kwargs), body, CLIENT
+            )
             answer = handler.respond(wire)
             if answer is not None:
                 response = _response(self, wire, url, answer)
@@ -67,8 +68,9 @@ def _headers(session: Any, kwargs: dict[str, Any]) -> dict[str, str]:
     auth = kwargs.get("auth") or getattr(session, "_default_auth", None)
     if auth is not None and not any(name.lower() == "authorization" for name in headers):
         headers["Authorization"] = auth.encode()
-    if kwargs.get("json") is not None and not any(name.lower() == "content-type"
-                                                  for name in headers):
+    if kwargs.get("json") is not None and not any(
+        name.lower() == "content-type" for name in headers
+    ):
         headers["Content-Type"] = "application/json"
     return headers
 
@@ -91,8 +93,9 @@ async def _body(session: Any, kwargs: dict[str, Any]) -> bytes:
     value = getattr(data, "_value", None)  # aiohttp's BytesPayload and its kinds
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
-    if isinstance(data, dict) or (isinstance(data, (list, tuple))
-                                  and all(isinstance(item, tuple) for item in data)):
+    if isinstance(data, dict) or (
+        isinstance(data, (list, tuple)) and all(isinstance(item, tuple) for item in data)
+    ):
         return urlencode(data).encode()  # what aiohttp sends for a form
     if hasattr(data, "__aiter__"):
         body = b"".join([bytes(chunk) async for chunk in data])
@@ -125,14 +128,20 @@ def _response(session: Any, wire: WireRequest, url: Any, answer: WireResponse) -
     headers = {**answer.headers, "Content-Length": str(len(answer.content))}
     request_headers = CIMultiDictProxy(CIMultiDict(wire.headers))
     available: dict[str, Any] = {
-        "writer": None, "continue100": None, "timer": TimerNoop(),
+        "writer": None,
+        "continue100": None,
+        "timer": TimerNoop(),
         "request_info": RequestInfo(url, wire.method, request_headers, url),
-        "traces": [], "loop": loop, "session": session, "stream_writer": _Sent(len(wire.body)),
+        "traces": [],
+        "loop": loop,
+        "session": session,
+        "stream_writer": _Sent(len(wire.body)),
     }
     response_class = getattr(session, "_response_class", ClientResponse)
     accepted = inspect.signature(response_class.__init__).parameters
-    response = response_class(wire.method, url,
-                              **{k: v for k, v in available.items() if k in accepted})
+    response = response_class(
+        wire.method, url, **{k: v for k, v in available.items() if k in accepted}
+    )
     # What ClientResponse.start() sets from a parsed status line and headers.
     response._closed = False
     response.version = HttpVersion11
@@ -140,7 +149,7 @@ def _response(session: Any, wire: WireRequest, url: Any, answer: WireResponse) -
     response.reason = answer.reason
     response._headers = CIMultiDictProxy(CIMultiDict(headers))
     response._raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
-    content = StreamReader(BaseProtocol(loop), 2 ** 16, loop=loop)
+    content = StreamReader(BaseProtocol(loop), 2**16, loop=loop)
     content.feed_data(answer.content)
     content.feed_eof()
     response.content = content

@@ -21,8 +21,20 @@ __all__ = ["Blocked", "is_mistral_host", "patch_asyncio", "patch_socket"]
 Blocked = Callable[[str, "int | None", str], BaseException]
 
 #: Modules a connection passes through on its way, which did not ask for it.
-_PLUMBING = frozenset({"pytest_fim", "socket", "_socket", "ssl", "asyncio", "selectors",
-                       "concurrent", "threading", "contextlib", "functools"})
+_PLUMBING = frozenset(
+    {
+        "pytest_fim",
+        "socket",
+        "_socket",
+        "ssl",
+        "asyncio",
+        "selectors",
+        "concurrent",
+        "threading",
+        "contextlib",
+        "functools",
+    }
+)
 #: Where the stack leaves the code under test: pytest running the test.
 _RUNNER = frozenset({"_pytest", "pluggy", "pytest"})
 
@@ -114,8 +126,9 @@ def patch_asyncio(module: Any, blocked: Blocked, setattr_: Any) -> None:
     loop_cls = module.base_events.BaseEventLoop
     getaddrinfo = loop_cls.getaddrinfo
 
-    async def guarded_getaddrinfo(self: Any, host: Any, port: Any, *args: Any,
-                                  **kwargs: Any) -> Any:
+    async def guarded_getaddrinfo(
+        self: Any, host: Any, port: Any, *args: Any, **kwargs: Any
+    ) -> Any:
         if is_mistral_host(host):
             raise blocked(str(host), _port(port), caller(2))
         return await getaddrinfo(self, host, port, *args, **kwargs)

@@ -23,8 +23,9 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
     for cls, wrapper in ((module.Client, _Sync), (module.AsyncClient, _Async)):
         original = cls._transport_for_url
 
-        def transport_for_url(self: Any, url: Any, _original: Any = original,
-                              _wrapper: Any = wrapper) -> Any:
+        def transport_for_url(
+            self: Any, url: Any, _original: Any = original, _wrapper: Any = wrapper
+        ) -> Any:
             return _wrapper(_original(self, url), handler, module, name)
 
         setattr_(cls, "_transport_for_url", transport_for_url)
@@ -32,8 +33,10 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
 
 def _wire(request: Any, url: str, client: str) -> WireRequest:
     # Lower-case names, as httpx shows them (and as fim_mock always recorded them).
-    headers = {name.decode("latin-1").lower(): value.decode("latin-1")
-               for name, value in request.headers.raw}
+    headers = {
+        name.decode("latin-1").lower(): value.decode("latin-1")
+        for name, value in request.headers.raw
+    }
     return WireRequest(request.method, strip_fragment(url), headers, request.content, client)
 
 

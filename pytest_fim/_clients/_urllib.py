@@ -29,8 +29,9 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
         if handler.wants(method, url):
             headers = dict(req.unredirected_hdrs)
             headers.update({k: v for k, v in req.headers.items() if k not in headers})
-            answer = handler.respond(WireRequest(method, strip_fragment(url), headers,
-                                                 _read_body(req), CLIENT))
+            answer = handler.respond(
+                WireRequest(method, strip_fragment(url), headers, _read_body(req), CLIENT)
+            )
             if answer is not None:
                 response: Any = http_client_response(answer, method)
                 # What do_open sets on the response it returns.

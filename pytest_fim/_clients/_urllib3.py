@@ -30,7 +30,8 @@ CLIENT = "urllib3"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: The answer the current ``urlopen`` call is giving, for its ``_make_request``.
 _ANSWER: contextvars.ContextVar[WireResponse | None] = contextvars.ContextVar(
-    "pytest_fim_urllib3_answer", default=None)
+    "pytest_fim_urllib3_answer", default=None
+)
 
 
 def patch(module: Any, handler: Handler, setattr_: Any) -> None:
@@ -54,8 +55,9 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
         headers = _argument(positional, kwargs, 3, "headers")
         if headers is None:
             headers = self.headers
-        answer = handler.respond(WireRequest(method, strip_fragment(full_url), dict(headers),
-                                             body, CLIENT))
+        answer = handler.respond(
+            WireRequest(method, strip_fragment(full_url), dict(headers), body, CLIENT)
+        )
         if answer is None:
             return urlopen(self, *positional, **kwargs)
         token = _ANSWER.set(answer)
@@ -64,8 +66,9 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
         finally:
             _ANSWER.reset(token)
 
-    def patched_make_request(self: Any, conn: Any, method: str, url: str, *args: Any,
-                             **kwargs: Any) -> Any:
+    def patched_make_request(
+        self: Any, conn: Any, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> Any:
         __tracebackhide__ = True
         answer = _ANSWER.get()
         if answer is None:
@@ -73,8 +76,9 @@ def patch(module: Any, handler: Handler, setattr_: Any) -> None:
         _ANSWER.set(None)  # one answer per request sent
         if version_1:  # 1.x wraps what http.client returns itself
             return http_client_response(answer, method)
-        return _urllib3_response(module, answer, method, _full_url(self, url),
-                                 response_parameters, self, kwargs)
+        return _urllib3_response(
+            module, answer, method, _full_url(self, url), response_parameters, self, kwargs
+        )
 
     def patched_prepare_proxy(self: Any, conn: Any) -> None:
         if _ANSWER.get() is None:  # no tunnel for a request answered from memory
@@ -101,8 +105,9 @@ def _read_body(args: list[Any], kwargs: dict[str, Any]) -> bytes:
     if hasattr(body, "read"):
         data = body.read()
     else:  # an iterable of chunks
-        data = b"".join(chunk.encode() if isinstance(chunk, str) else bytes(chunk)
-                        for chunk in body)
+        data = b"".join(
+            chunk.encode() if isinstance(chunk, str) else bytes(chunk) for chunk in body
+        )
     data = data.encode() if isinstance(data, str) else bytes(data)
     if len(args) > 2:
         args[2] = data
@@ -122,16 +127,30 @@ def _full_url(pool: Any, url: str) -> str:
     return f"{pool.scheme}://{netloc}{url}"
 
 
-def _urllib3_response(module: Any, answer: WireResponse, method: str, url: str,
-                      accepted: set[str], pool: Any, kwargs: dict[str, Any]) -> Any:
+def _urllib3_response(
+    module: Any,
+    answer: WireResponse,
+    method: str,
+    url: str,
+    accepted: set[str],
+    pool: Any,
+    kwargs: dict[str, Any],
+) -> Any:
     headers = {**answer.headers, "content-length": str(len(answer.content))}
     available = {
-        "body": io.BytesIO(answer.content), "headers": headers, "status": answer.status,
-        "version": 11, "version_string": "HTTP/1.1", "reason": answer.reason,
+        "body": io.BytesIO(answer.content),
+        "headers": headers,
+        "status": answer.status,
+        "version": 11,
+        "version_string": "HTTP/1.1",
+        "reason": answer.reason,
         "preload_content": kwargs.get("preload_content", True),
         "decode_content": kwargs.get("decode_content", True),
         "enforce_content_length": kwargs.get("enforce_content_length", True),
-        "request_method": method, "request_url": url, "retries": kwargs.get("retries"),
-        "pool": pool, "connection": kwargs.get("response_conn"),
+        "request_method": method,
+        "request_url": url,
+        "retries": kwargs.get("retries"),
+        "pool": pool,
+        "connection": kwargs.get("response_conn"),
     }
     return module.response.HTTPResponse(**{k: v for k, v in available.items() if k in accepted})

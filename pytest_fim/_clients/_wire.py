@@ -16,10 +16,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["Handler", "WireRequest", "WireResponse", "http_client_response", "strip_fragment"]
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-            404: "Not Found", 405: "Method Not Allowed", 422: "Unprocessable Entity",
-            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-            503: "Service Unavailable", 504: "Gateway Timeout"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 class WireRequest:
@@ -31,8 +41,9 @@ class WireRequest:
     # A class with slots, not a dataclass: one is made for every request a client sends.
     __slots__ = ("body", "client", "headers", "method", "url")
 
-    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes,
-                 client: str = "") -> None:
+    def __init__(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, client: str = ""
+    ) -> None:
         self.method = method
         self.url = url
         self.headers = headers
@@ -54,8 +65,9 @@ class WireResponse:
 
     __slots__ = ("content", "headers", "status")
 
-    def __init__(self, status: int, headers: dict[str, str] | None = None,
-                 content: bytes = b"") -> None:
+    def __init__(
+        self, status: int, headers: dict[str, str] | None = None, content: bytes = b""
+    ) -> None:
         self.status = status
         self.headers = headers if headers is not None else {}
         self.content = content
@@ -110,8 +122,11 @@ def http_client_response(answer: WireResponse, method: str) -> http.client.HTTPR
     instead, so status line, headers, length and streaming behave as on the wire.
     """
     head = [f"HTTP/1.1 {answer.status} {answer.reason}"]
-    head += [f"{name}: {value}" for name, value in answer.headers.items()
-             if name.lower() != "content-length"]
+    head += [
+        f"{name}: {value}"
+        for name, value in answer.headers.items()
+        if name.lower() != "content-length"
+    ]
     head.append(f"content-length: {len(answer.content)}")
     raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + answer.content
     response = http.client.HTTPResponse(_BytesSocket(raw), method=method)  # type: ignore[arg-type]

@@ -46,10 +46,19 @@ __all__ = [
     "fill_problems",
 ]
 
-def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                  reference: str | None = None, allow_truncated: bool = False,
-                  skip: Iterable[str] = (), choice: int = 0,
-                  expect_empty: bool = False) -> list[FillProblem]:
+
+def fill_problems(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    allow_truncated: bool = False,
+    skip: Iterable[str] = (),
+    choice: int = 0,
+    expect_empty: bool = False,
+) -> list[FillProblem]:
     """Every way ``middle`` does not fit between ``prefix`` and ``suffix``; [] if none.
 
     The non-raising form of :func:`assert_fills_hole`, with the same
@@ -63,8 +72,16 @@ def fill_problems(prefix: str, middle: object, suffix: str, *, language: str = "
     >>> [p.check for p in fill_problems("x = f(", "1))", ")\\n")]
     ['syntax', 'brackets']
     """
-    fill = make_fill(prefix, middle, suffix, language=language, reference=reference,
-                     allow_truncated=allow_truncated, choice=choice, expect_empty=expect_empty)
+    fill = make_fill(
+        prefix,
+        middle,
+        suffix,
+        language=language,
+        reference=reference,
+        allow_truncated=allow_truncated,
+        choice=choice,
+        expect_empty=expect_empty,
+    )
     skipped = skipped_checks(skip)
     found: list[FillProblem] = []
     for name, check in CHECKS.items():
@@ -93,10 +110,18 @@ class FIMQualityNote(UserWarning):
     """A check could not run (no parser for the language); the text says what to install."""
 
 
-def assert_fills_hole(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                      reference: str | None = None, allow_truncated: bool = False,
-                      skip: Iterable[str] = (), choice: int = 0,
-                      expect_empty: bool = False) -> None:
+def assert_fills_hole(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    allow_truncated: bool = False,
+    skip: Iterable[str] = (),
+    choice: int = 0,
+    expect_empty: bool = False,
+) -> None:
     """Assert that ``middle`` fits the hole between ``prefix`` and ``suffix``.
 
     ``middle`` is the completion text, or any response input (the content of
@@ -119,14 +144,21 @@ def assert_fills_hole(prefix: str, middle: object, suffix: str, *, language: str
     >>> assert_fills_hole("def add(a, b):\\n", "    return a + b\\n", "\\nprint(add(1, 2))\\n")
     """
     __tracebackhide__ = True
-    found = fill_problems(prefix, middle, suffix, language=language, reference=reference,
-                          allow_truncated=allow_truncated, skip=skip, choice=choice,
-                          expect_empty=expect_empty)
+    found = fill_problems(
+        prefix,
+        middle,
+        suffix,
+        language=language,
+        reference=reference,
+        allow_truncated=allow_truncated,
+        skip=skip,
+        choice=choice,
+        expect_empty=expect_empty,
+    )
     if found:
-        raise FIMAssertionError(f"the completion does not fit the hole "
-                                f"({plural(len(found), 'problem')}):", found)
-
-
+        raise FIMAssertionError(
+            f"the completion does not fit the hole ({plural(len(found), 'problem')}):", found
+        )
 
 
 # ---------------------------------------------------------------- one check alone
@@ -138,20 +170,41 @@ def assert_fills_hole(prefix: str, middle: object, suffix: str, *, language: str
 # response is not their business (assert_fills_hole's ``truncated`` check).
 
 
-def _check_alone(name: str, prefix: str, middle: object, suffix: str, language: str,
-                 reference: str | None, choice: int) -> None:
+def _check_alone(
+    name: str,
+    prefix: str,
+    middle: object,
+    suffix: str,
+    language: str,
+    reference: str | None,
+    choice: int,
+) -> None:
     __tracebackhide__ = True
-    fill = make_fill(prefix, middle, suffix, language=language, reference=reference,
-                     allow_truncated=True, choice=choice, expect_empty=False)
+    fill = make_fill(
+        prefix,
+        middle,
+        suffix,
+        language=language,
+        reference=reference,
+        allow_truncated=True,
+        choice=choice,
+        expect_empty=False,
+    )
     found = CHECKS[name](fill)
     _warn(fill.notes)  # a check that could not run says so, as fill_problems does
     if found:
         raise FIMAssertionError(f"the completion does not fit the hole ({name}):", found)
 
 
-def assert_no_special_tokens(prefix: str, middle: object, suffix: str, *,
-                             language: str = "python", reference: str | None = None,
-                             choice: int = 0) -> None:
+def assert_no_special_tokens(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that no control token of a FIM model leaked into the code.
 
     Looks for tokens such as ``[SUFFIX]``, ``<|fim_middle|>`` or
@@ -166,8 +219,15 @@ def assert_no_special_tokens(prefix: str, middle: object, suffix: str, *,
     _check_alone("special_tokens", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_no_markdown(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                       reference: str | None = None, choice: int = 0) -> None:
+def assert_no_markdown(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle is code, not a chat answer.
 
     Fails on a markdown code fence (````` ```python `````) or chat prose
@@ -182,9 +242,15 @@ def assert_no_markdown(prefix: str, middle: object, suffix: str, *, language: st
     _check_alone("markdown", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_no_suffix_echo(prefix: str, middle: object, suffix: str, *,
-                          language: str = "python", reference: str | None = None,
-                          choice: int = 0) -> None:
+def assert_no_suffix_echo(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle does not repeat the code after the hole.
 
     Fails when the middle ends with the suffix's first lines or the start of
@@ -199,9 +265,15 @@ def assert_no_suffix_echo(prefix: str, middle: object, suffix: str, *,
     _check_alone("suffix_echo", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_no_prefix_echo(prefix: str, middle: object, suffix: str, *,
-                          language: str = "python", reference: str | None = None,
-                          choice: int = 0) -> None:
+def assert_no_prefix_echo(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle does not rewrite the last line of the prefix.
 
     Fails when the middle's first line writes again the line the cursor sits
@@ -215,8 +287,15 @@ def assert_no_prefix_echo(prefix: str, middle: object, suffix: str, *,
     _check_alone("prefix_echo", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_syntax(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                  reference: str | None = None, choice: int = 0) -> None:
+def assert_syntax(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that ``prefix + middle + suffix`` parses, unless the fault is not the middle's.
 
     A syntax error counts only when the middle causes it; with ``reference``
@@ -232,8 +311,15 @@ def assert_syntax(prefix: str, middle: object, suffix: str, *, language: str = "
     _check_alone("syntax", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_brackets(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                    reference: str | None = None, choice: int = 0) -> None:
+def assert_brackets(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle's brackets fit the code around it.
 
     Fails on a closer that matches nothing open (one the suffix already
@@ -247,8 +333,15 @@ def assert_brackets(prefix: str, middle: object, suffix: str, *, language: str =
     _check_alone("brackets", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_indentation(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                       reference: str | None = None, choice: int = 0) -> None:
+def assert_indentation(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle is indented as the file around it is.
 
     Fails on tabs against the file's style, indentation off the file's unit
@@ -262,9 +355,15 @@ def assert_indentation(prefix: str, middle: object, suffix: str, *, language: st
     _check_alone("indentation", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_no_repetition(prefix: str, middle: object, suffix: str, *,
-                         language: str = "python", reference: str | None = None,
-                         choice: int = 0) -> None:
+def assert_no_repetition(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle does not loop.
 
     Fails on degenerate output: a line three times running, a short unit
@@ -278,8 +377,15 @@ def assert_no_repetition(prefix: str, middle: object, suffix: str, *,
     _check_alone("repetition", prefix, middle, suffix, language, reference, choice)
 
 
-def assert_scope(prefix: str, middle: object, suffix: str, *, language: str = "python",
-                 reference: str | None = None, choice: int = 0) -> None:
+def assert_scope(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    *,
+    language: str = "python",
+    reference: str | None = None,
+    choice: int = 0,
+) -> None:
     """Assert that the middle stays in the hole it was given.
 
     Fails on over-generation: several lines in a hole inside a line, a last

@@ -20,8 +20,15 @@ __all__ = ["LANGUAGES", "make_fill", "middle_of", "skipped_checks"]
 #: Languages the checks know (syntax needs ``pytest-fim[languages]`` beyond Python).
 LANGUAGES = frozenset({"python", *GRAMMARS})
 #: Other names users give them (case does not matter either).
-_ALIASES = {"py": "python", "js": "javascript", "jsx": "javascript", "ts": "typescript",
-            "c++": "cpp", "golang": "go", "rs": "rust"}
+_ALIASES = {
+    "py": "python",
+    "js": "javascript",
+    "jsx": "javascript",
+    "ts": "typescript",
+    "c++": "cpp",
+    "golang": "go",
+    "rs": "rust",
+}
 
 
 def middle_of(middle: object, choice: int) -> tuple[str, str | None]:
@@ -39,13 +46,22 @@ def middle_of(middle: object, choice: int) -> tuple[str, str | None]:
         if candidate.index == choice:
             text = candidate.message.text() if candidate.message else ""
             return text, candidate.finish_reason
-    raise ValueError(f"the response has no choice with index {choice} "
-                     f"(it has {len(response.choices or ())})")
+    raise ValueError(
+        f"the response has no choice with index {choice} (it has {len(response.choices or ())})"
+    )
 
 
-def make_fill(prefix: object, middle: object, suffix: object, *, language: str,
-              reference: str | None, allow_truncated: bool, choice: int,
-              expect_empty: bool) -> Fill:
+def make_fill(
+    prefix: object,
+    middle: object,
+    suffix: object,
+    *,
+    language: str,
+    reference: str | None,
+    allow_truncated: bool,
+    choice: int,
+    expect_empty: bool,
+) -> Fill:
     """The fill the checks read; ``TypeError``/``ValueError`` for bad arguments."""
     for name, value in (("prefix", prefix), ("suffix", suffix)):
         if not isinstance(value, str):
@@ -55,16 +71,18 @@ def make_fill(prefix: object, middle: object, suffix: object, *, language: str,
     named = language.strip().lower()
     language = _ALIASES.get(named, named)
     if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(sorted(LANGUAGES))}, "
-                         f"got {named!r}")
+        raise ValueError(f"language must be one of {', '.join(sorted(LANGUAGES))}, got {named!r}")
     if reference is not None and not isinstance(reference, str):
         raise TypeError(f"reference must be a str or None, got {type(reference).__name__}")
     if not isinstance(choice, int) or isinstance(choice, bool) or choice < 0:
         raise ValueError(f"choice must be a non-negative int, got {choice!r}")
     text, finish_reason = middle_of(middle, choice)
-    return Fill(Join(cast(str, prefix), text, cast(str, suffix), language), reference=reference,
-                finish_reason=None if allow_truncated else finish_reason,
-                expect_empty=expect_empty)
+    return Fill(
+        Join(cast(str, prefix), text, cast(str, suffix), language),
+        reference=reference,
+        finish_reason=None if allow_truncated else finish_reason,
+        expect_empty=expect_empty,
+    )
 
 
 def skipped_checks(skip: Iterable[str]) -> frozenset[str]:
@@ -74,12 +92,15 @@ def skipped_checks(skip: Iterable[str]) -> frozenset[str]:
     try:
         names = frozenset(skip)
     except TypeError:
-        raise TypeError(f"skip must be check names (a set, list or tuple of str), got "
-                        f"{type(skip).__name__}") from None
+        raise TypeError(
+            f"skip must be check names (a set, list or tuple of str), got {type(skip).__name__}"
+        ) from None
     if not all(isinstance(name, str) for name in names):
         raise TypeError(f"skip must hold check names (str), got {sorted(map(repr, names))}")
     unknown = names - set(CHECKS)
     if unknown:
-        raise ValueError(f"unknown check {', '.join(sorted(map(repr, unknown)))} in skip; "
-                         f"the checks are {', '.join(CHECKS)}")
+        raise ValueError(
+            f"unknown check {', '.join(sorted(map(repr, unknown)))} in skip; "
+            f"the checks are {', '.join(CHECKS)}"
+        )
     return names

@@ -14,8 +14,10 @@ from pytest_fim.quality._syntax import python_error
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 #: Lines that close a block rather than leave it: a dedent to them is expected.
-_CLOSING_LINE = re.compile(r"^[ \t]*([)\]}]|else\b|elif\b|except\b|finally\b|case\b|"
-                           r"default\b|end\b|catch\b|\}|#|//)")
+_CLOSING_LINE = re.compile(
+    r"^[ \t]*([)\]}]|else\b|elif\b|except\b|finally\b|case\b|"
+    r"default\b|end\b|catch\b|\}|#|//)"
+)
 _OPENS_BLOCK = re.compile(r"[:{(\[\\,]\s*(#.*|//.*)?$")
 
 
@@ -24,8 +26,9 @@ def check_syntax(fill: Fill) -> list[FillProblem]:
     error = fill.error
     if error is None or error.indentation or not fill.error_is_new(error):
         return []
-    return [fill.problem("syntax", f"the joined file does not parse: {error.message}",
-                         line=error.line)]
+    return [
+        fill.problem("syntax", f"the joined file does not parse: {error.message}", line=error.line)
+    ]
 
 
 def check_brackets(fill: Fill) -> list[FillProblem]:
@@ -40,17 +43,24 @@ def check_brackets(fill: Fill) -> list[FillProblem]:
         # knows every string; our lexer for other languages does not know
         # regular expressions (/[(]/), so there the neutral middle must agree.
         offset, char, opener = mismatch
-        found = [fill.problem("brackets", f"closer {char!r} in the middle does not match the "
-                                          f"{opener!r} the middle opened", offset)]
+        found = [
+            fill.problem(
+                "brackets",
+                f"closer {char!r} in the middle does not match the {opener!r} the middle opened",
+                offset,
+            )
+        ]
         return found if fill.language == "python" or _neutral_balanced(fill) else []
     extra, left_open = _bracket_faults(join.text, join.code_mask)
     found = []
     for offset, char in extra:
         if offset >= join.start:
             where = "in the middle" if offset < join.end else "that the suffix provides"
-            message = (f"closer {char!r} {where} matches nothing open" if offset < join.end
-                       else f"the suffix's closer {char!r} is now extra: the middle already "
-                            f"closed it")
+            message = (
+                f"closer {char!r} {where} matches nothing open"
+                if offset < join.end
+                else f"the suffix's closer {char!r} is now extra: the middle already closed it"
+            )
             found.append(fill.problem("brackets", message, offset))
             break
     for offset, char in left_open:
@@ -69,8 +79,9 @@ def _neutral_balanced(fill: Fill) -> bool:
     middles = [fill.reference] if fill.reference is not None else neutral_middles(join)
     for middle in middles:
         text = join.prefix + middle + join.suffix
-        extra, left_open = _bracket_faults(text, Join(join.prefix, middle, join.suffix,
-                                                      join.language).code_mask)
+        extra, left_open = _bracket_faults(
+            text, Join(join.prefix, middle, join.suffix, join.language).code_mask
+        )
         if not extra and not left_open:
             return True
     return False
@@ -92,8 +103,9 @@ def _mismatch_inside(join: Join) -> tuple[int, str, str] | None:
     return None
 
 
-def _bracket_faults(text: str, mask: bytearray) -> tuple[list[tuple[int, str]],
-                                                        list[tuple[int, str]]]:
+def _bracket_faults(
+    text: str, mask: bytearray
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     stack: list[tuple[int, str]] = []
     extra: list[tuple[int, str]] = []
     for offset, char in enumerate(text):
@@ -121,15 +133,22 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
     uses_spaces = any(line.startswith("  ") for line in lines_around)
     # Most files use one style: then there is nothing to compare, and the
     # string/comment map (a tokenize of the whole file) is not needed.
-    against = "\t" if uses_spaces and not uses_tabs else \
-        "  " if uses_tabs and not uses_spaces else ""
+    against = (
+        "\t" if uses_spaces and not uses_tabs else "  " if uses_tabs and not uses_spaces else ""
+    )
     offset = join.start
     for line in join.middle.split("\n") if against else ():
-        if line.startswith(against) and line.strip() and \
-                join.is_code(offset + indent_of(line)) and \
-                (offset > join.start or join.prefix.endswith("\n") or not join.prefix):
-            style = ("tab indentation in a file indented with spaces" if against == "\t"
-                     else "space indentation in a file indented with tabs")
+        if (
+            line.startswith(against)
+            and line.strip()
+            and join.is_code(offset + indent_of(line))
+            and (offset > join.start or join.prefix.endswith("\n") or not join.prefix)
+        ):
+            style = (
+                "tab indentation in a file indented with spaces"
+                if against == "\t"
+                else "space indentation in a file indented with tabs"
+            )
             found.append(fill.problem("indentation", style, offset))
             break
         offset += len(line) + 1
@@ -142,10 +161,19 @@ def check_indentation(fill: Fill) -> list[FillProblem]:
     last = join.prefix.rsplit("\n", 1)[-1]
     # Inside a line, "x = " then " 1" doubles the space; a hole inside the
     # indentation may split it anywhere, so that is no fault.
-    if join.middle.startswith((" ", "\t")) and last.strip() and last.endswith((" ", "\t")) \
-            and join.middle.lstrip(" \t")[:1] not in ("", "\n", "\r"):
-        found.append(fill.problem("indentation", "doubled whitespace at the join: the line "
-                                                 "already has it before the hole", join.start))
+    if (
+        join.middle.startswith((" ", "\t"))
+        and last.strip()
+        and last.endswith((" ", "\t"))
+        and join.middle.lstrip(" \t")[:1] not in ("", "\n", "\r")
+    ):
+        found.append(
+            fill.problem(
+                "indentation",
+                "doubled whitespace at the join: the line already has it before the hole",
+                join.start,
+            )
+        )
     return found
 
 
@@ -157,19 +185,28 @@ def _shifted_deeper(fill: Fill) -> list[FillProblem]:
     join = fill.join
     starts_line = not join.prefix or join.prefix.endswith("\n")
     lines = join.middle.split("\n")
-    moved = [index for index, line in enumerate(lines)
-             if (index or starts_line) and line.startswith(" ") and line.strip()]
+    moved = [
+        index
+        for index, line in enumerate(lines)
+        if (index or starts_line) and line.startswith(" ") and line.strip()
+    ]
     if not moved:
         return []
     for index in moved:
         lines[index] = lines[index][1:]
     if python_error(join.prefix + "\n".join(lines) + join.suffix) is not None:
         return []
-    offset = join.start + sum(len(line) + 1 for line in lines[:moved[0]])
+    offset = join.start + sum(len(line) + 1 for line in lines[: moved[0]])
     width = indent_of(lines[moved[0]]) + 1
-    return [fill.problem("indentation", f"the middle is one column deeper than its block "
-                                        f"(its first line at {width}): one column shallower, "
-                                        f"the file parses", offset)]
+    return [
+        fill.problem(
+            "indentation",
+            f"the middle is one column deeper than its block "
+            f"(its first line at {width}): one column shallower, "
+            f"the file parses",
+            offset,
+        )
+    ]
 
 
 def _one_column_off(fill: Fill) -> list[FillProblem]:
@@ -192,27 +229,47 @@ def _one_column_off(fill: Fill) -> list[FillProblem]:
     if previous.rstrip().endswith((":", "{")):  # the hole starts the block it opens
         levels.update({indent_of(previous) + 2, indent_of(previous) + 4})
     if width % 2 and width - 1 in levels and (second is None or indent_of(second) % 2 == 0):
-        return [fill.problem("indentation", f"the first line is indented {width}, one column "
-                                            f"more than the code around the hole",
-                             join.start)]
+        return [
+            fill.problem(
+                "indentation",
+                f"the first line is indented {width}, one column "
+                f"more than the code around the hole",
+                join.start,
+            )
+        ]
     # A run of code lines that all sit one column deeper than the next line
     # of the suffix, a line of the same kind (not a closer): entries of a
     # list or dict shifted together, where no parser minds it.
     code = [line for line in join.middle.split("\n") if line.strip()]
-    if width % 2 and following is not None and indent_of(following) == width - 1 \
-            and not _CLOSING_LINE.match(following) \
-            and all(indent_of(line) == width for line in code) \
-            and join.is_code(join.start + width - 1):  # not inside a docstring
-        return [fill.problem("indentation", f"the middle's lines are indented {width}, one "
-                                            f"column more than the code after the hole",
-                             join.start)]
+    if (
+        width % 2
+        and following is not None
+        and indent_of(following) == width - 1
+        and not _CLOSING_LINE.match(following)
+        and all(indent_of(line) == width for line in code)
+        and join.is_code(join.start + width - 1)
+    ):  # not inside a docstring
+        return [
+            fill.problem(
+                "indentation",
+                f"the middle's lines are indented {width}, one "
+                f"column more than the code after the hole",
+                join.start,
+            )
+        ]
     if width - 1 not in levels and width not in levels:
         start = len(join.prefix) - len("\n".join(lines[at:]))
         column = _aligned_to(join, start, previous)
         if column is not None and width == column + 1:
-            return [fill.problem("indentation", f"the first line is indented {width}, one "
-                                                f"column past the bracket it continues "
-                                                f"(aligned at {column})", join.start)]
+            return [
+                fill.problem(
+                    "indentation",
+                    f"the first line is indented {width}, one "
+                    f"column past the bracket it continues "
+                    f"(aligned at {column})",
+                    join.start,
+                )
+            ]
     return []
 
 
@@ -250,7 +307,7 @@ def _python_unit(fill: Fill) -> list[FillProblem]:
             (inside if first <= node.lineno <= last else outside).append(node)
 
     def starts_its_line(node: ast.stmt) -> bool:
-        return not join.line_text(node.lineno)[:node.col_offset].strip()
+        return not join.line_text(node.lineno)[: node.col_offset].strip()
 
     inside = [node for node in inside if starts_its_line(node)]
     unit = 0
@@ -265,8 +322,13 @@ def _python_unit(fill: Fill) -> list[FillProblem]:
         # Python takes any deeper indentation for a block's first statement, and
         # real code uses 2, 4 or 6 columns; a column off an even unit is a slip.
         if unit % 2 == 0 and node.col_offset % 2:
-            return [fill.problem("indentation", f"indented {node.col_offset} columns, off the "
-                                                f"file's unit of {unit}", line=node.lineno)]
+            return [
+                fill.problem(
+                    "indentation",
+                    f"indented {node.col_offset} columns, off the file's unit of {unit}",
+                    line=node.lineno,
+                )
+            ]
     return []
 
 
@@ -289,8 +351,9 @@ def check_scope(fill: Fill) -> list[FillProblem]:
     line_rest = join.suffix.split("\n", 1)[0]
     line_hole = bool(join.prefix) and not join.prefix.endswith("\n") and line_rest.strip()
     if line_hole and "\n" in join.middle.rstrip("\n"):
-        return [fill.problem("scope", "a hole inside a line is filled with several lines",
-                             join.start)]
+        return [
+            fill.problem("scope", "a hole inside a line is filled with several lines", join.start)
+        ]
     following = next((line for line in _logical_suffix_lines(fill) if line.strip()), None)
     middle_lines = [line for line in join.middle.split("\n") if line.strip()]
     if not middle_lines:
@@ -298,16 +361,33 @@ def check_scope(fill: Fill) -> list[FillProblem]:
     last = middle_lines[-1]
     last_offset = join.start + join.middle.rfind(last)
     base = indent_of(following) if following is not None else 0
-    if following is not None and join.is_code(last_offset + indent_of(last)) \
-            and indent_of(last) < base and not _OPENS_BLOCK.search(last) \
-            and not _CLOSING_LINE.match(last) and join.middle.rstrip(" \t").endswith("\n"):
-        return [fill.problem("scope", f"the middle leaves its block: its last line is "
-                                      f"indented {indent_of(last)}, the code after the hole "
-                                      f"{base}", last_offset)]
+    if (
+        following is not None
+        and join.is_code(last_offset + indent_of(last))
+        and indent_of(last) < base
+        and not _OPENS_BLOCK.search(last)
+        and not _CLOSING_LINE.match(last)
+        and join.middle.rstrip(" \t").endswith("\n")
+    ):
+        return [
+            fill.problem(
+                "scope",
+                f"the middle leaves its block: its last line is "
+                f"indented {indent_of(last)}, the code after the hole "
+                f"{base}",
+                last_offset,
+            )
+        ]
     run_on = _new_top_level(fill, base)
     if run_on is not None:
-        return [fill.problem("scope", f"the middle runs on past its block into new top-level "
-                                      f"code: {run_on[1].strip()[:60]!r}", run_on[0])]
+        return [
+            fill.problem(
+                "scope",
+                f"the middle runs on past its block into new top-level "
+                f"code: {run_on[1].strip()[:60]!r}",
+                run_on[0],
+            )
+        ]
     return []
 
 
@@ -331,8 +411,14 @@ def _new_top_level(fill: Fill, base: int) -> tuple[int, str] | None:
     if not re.search(r"\n[^\s]", join.middle):
         return None
     statements = _statement_lines(join)
-    first_code = next((join.start + index for index, char in enumerate(join.middle)
-                       if not char.isspace() and join.is_code(join.start + index)), None)
+    first_code = next(
+        (
+            join.start + index
+            for index, char in enumerate(join.middle)
+            if not char.isspace() and join.is_code(join.start + index)
+        ),
+        None,
+    )
     if first_code is None:
         return None
     before = [index for index, (offset, _) in enumerate(statements) if offset <= first_code]
@@ -342,16 +428,23 @@ def _new_top_level(fill: Fill, base: int) -> tuple[int, str] | None:
     if not (indent_of(hole) or _GOES_ON.match(hole.lstrip(" \t"))):
         return None  # the hole is at top level: more top-level code is a fill, not a run-on
     # A leaked control token is the special_tokens check's business, not code.
-    new = [(offset, line) for offset, line in statements[before[-1] + 1:]
-           if (code := TOKENS.sub("", line)).strip() and not indent_of(code)
-           and not _GOES_ON.match(code)]
+    new = [
+        (offset, line)
+        for offset, line in statements[before[-1] + 1 :]
+        if (code := TOKENS.sub("", line)).strip()
+        and not indent_of(code)
+        and not _GOES_ON.match(code)
+    ]
     if not new:
         return None
     # The header of a block the suffix holds the body of ("def b():" and its
     # decorators as the middle's last lines) is what the hole was cut across.
     tail = [line for offset, line in statements if offset >= new[0][0]]
-    if base > 0 and _OPENS_BODY.search(join.middle.rstrip()) \
-            and all(line.startswith("@") for line in tail[:-1]):
+    if (
+        base > 0
+        and _OPENS_BODY.search(join.middle.rstrip())
+        and all(line.startswith("@") for line in tail[:-1])
+    ):
         return None
     return new[0]
 
@@ -361,7 +454,7 @@ def _statement_lines(join: Join) -> list[tuple[int, str]]:
     code outside brackets, not continuing a line that ends in a backslash."""
     brackets = _BRACKET if join.language == "python" else _PAREN
     mask = join.code_mask
-    text = join.text[:join.end]
+    text = join.text[: join.end]
     found: list[tuple[int, str]] = []
     depth = 0
     offset = 0

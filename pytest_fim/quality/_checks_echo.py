@@ -39,34 +39,56 @@ def check_suffix_echo(fill: Fill) -> list[FillProblem]:
             if _needs_both(fill, join.middle.rfind("\n", 0, at) + 1):
                 continue
             lines = f"{count} lines" if count > 1 else "line"
-            return [fill.problem(
-                "suffix_echo", f"the middle ends with the {lines} the suffix starts with: "
-                f"{head[0].strip()[:60]!r}", join.start + at)]
+            return [
+                fill.problem(
+                    "suffix_echo",
+                    f"the middle ends with the {lines} the suffix starts with: "
+                    f"{head[0].strip()[:60]!r}",
+                    join.start + at,
+                )
+            ]
     overlap = _overlap(middle, join.suffix)
     if len(overlap.strip()) >= 8 and re.search(r"\w", overlap):
         # An overlap that starts inside a run of whitespace (the middle's
         # indentation, or the prefix's) is a coincidence of whitespace
         # ("        return x" ends with "    return x"), not an echo.
-        head_text = join.prefix[-1:] + middle[:len(middle) - len(overlap)]
-        if not (head_text[-1:] in (" ", "\t") and overlap[:1] in (" ", "\t")) and \
-                _is_code(fill, overlap) and \
-                not _needs_both(fill, len(join.middle) - len(overlap)):
-            return [fill.problem("suffix_echo", f"the middle runs on into the suffix: it ends "
-                                                f"with {overlap.strip()[:60]!r}, which the "
-                                                f"suffix starts with",
-                                 join.end - len(overlap))]
+        head_text = join.prefix[-1:] + middle[: len(middle) - len(overlap)]
+        if (
+            not (head_text[-1:] in (" ", "\t") and overlap[:1] in (" ", "\t"))
+            and _is_code(fill, overlap)
+            and not _needs_both(fill, len(join.middle) - len(overlap))
+        ):
+            return [
+                fill.problem(
+                    "suffix_echo",
+                    f"the middle runs on into the suffix: it ends "
+                    f"with {overlap.strip()[:60]!r}, which the "
+                    f"suffix starts with",
+                    join.end - len(overlap),
+                )
+            ]
     # A model that regenerates the suffix writes its lines again, perhaps with
     # other whitespace or without a line's trailing ";" or ","; merely similar
     # lines are common in correct code ("for i in range(n):" before "for j in
     # range(n):" scores 97 of 100 in edit similarity), so only the same tokens count.
-    head = suffix_lines[:len(middle_lines)]
+    head = suffix_lines[: len(middle_lines)]
     squeezed = _squeeze(middle_lines)
-    if len(head) == len(middle_lines) and len(squeezed) >= 8 and \
-            indent_of(middle_lines[0]) == indent_of(head[0]) and squeezed == _squeeze(head):
-        return [fill.problem("suffix_echo", "the middle is the suffix's first "
-                                            f"{plural(len(head), 'line')} "
-                                            "again, up to whitespace and line-end "
-                                            "punctuation", join.start)]
+    if (
+        len(head) == len(middle_lines)
+        and len(squeezed) >= 8
+        and indent_of(middle_lines[0]) == indent_of(head[0])
+        and squeezed == _squeeze(head)
+    ):
+        return [
+            fill.problem(
+                "suffix_echo",
+                "the middle is the suffix's first "
+                f"{plural(len(head), 'line')} "
+                "again, up to whitespace and line-end "
+                "punctuation",
+                join.start,
+            )
+        ]
     return []
 
 
@@ -77,9 +99,11 @@ def _is_code(fill: Fill, overlap: str) -> bool:
     if not join.middle.endswith(overlap):
         return True  # a leaked token sits between: the echo is the model's, not text
     size = len(overlap)
-    return any(not overlap[index].isspace() and (join.is_code(join.end - size + index) or
-                                                 join.is_code(join.end + index))
-               for index in range(size))
+    return any(
+        not overlap[index].isspace()
+        and (join.is_code(join.end - size + index) or join.is_code(join.end + index))
+        for index in range(size)
+    )
 
 
 def _needs_both(fill: Fill, cut: int) -> bool:
@@ -90,8 +114,7 @@ def _needs_both(fill: Fill, cut: int) -> bool:
     if fill.error is not None or not fill.parsed or join.middle[cut:] == "":
         return False
     try:
-        return parse_error(join.prefix + join.middle[:cut] + join.suffix,
-                           fill.language) is not None
+        return parse_error(join.prefix + join.middle[:cut] + join.suffix, fill.language) is not None
     except ParserMissing:
         return False
 
@@ -115,16 +138,25 @@ def check_prefix_echo(fill: Fill) -> list[FillProblem]:
     join = fill.join
     first = join.middle.split("\n", 1)[0]
     if join.prefix.endswith("\n") or not join.prefix:
-        previous = next((line for line in reversed(join.prefix.split("\n")) if line.strip()),
-                        "")
+        previous = next((line for line in reversed(join.prefix.split("\n")) if line.strip()), "")
         if first.rstrip() and first.rstrip() == previous.rstrip() and substantive([first]):
-            return [fill.problem("prefix_echo", f"the middle starts by repeating the line "
-                                                f"before the hole: {first.strip()[:60]!r}",
-                                 join.start)]
+            return [
+                fill.problem(
+                    "prefix_echo",
+                    f"the middle starts by repeating the line "
+                    f"before the hole: {first.strip()[:60]!r}",
+                    join.start,
+                )
+            ]
         return []
     partial = join.prefix.rsplit("\n", 1)[-1].strip()
     if len(partial) >= 4 and first.strip().startswith(partial):
-        return [fill.problem("prefix_echo", f"the middle rewrites the start of its line "
-                                            f"{partial[:60]!r} instead of continuing it",
-                             join.start)]
+        return [
+            fill.problem(
+                "prefix_echo",
+                f"the middle rewrites the start of its line "
+                f"{partial[:60]!r} instead of continuing it",
+                join.start,
+            )
+        ]
     return []

@@ -10,21 +10,53 @@ from pytest_fim.quality._source import Join
 
 #: Control tokens of Codestral and of the other common FIM model families.
 SPECIAL_TOKENS: tuple[str, ...] = (
-    "[PREFIX]", "[SUFFIX]", "[MIDDLE]", "[INST]", "[/INST]", "<s>", "</s>",
-    "<fim_prefix>", "<fim_suffix>", "<fim_middle>", "<fim_pad>",
-    "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", "<|fim_pad|>",
-    "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>", "<|fim▁begin|>", "<|fim▁hole|>",
-    "<|fim▁end|>", "<PRE>", "<SUF>", "<MID>", "<EOT>", "<|endoftext|>", "<|file_sep|>",
-    "<|repo_name|>", "<|im_start|>", "<|im_end|>", "<|end|>", "<|eot_id|>",
-    "<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>",
+    "[PREFIX]",
+    "[SUFFIX]",
+    "[MIDDLE]",
+    "[INST]",
+    "[/INST]",
+    "<s>",
+    "</s>",
+    "<fim_prefix>",
+    "<fim_suffix>",
+    "<fim_middle>",
+    "<fim_pad>",
+    "<|fim_prefix|>",
+    "<|fim_suffix|>",
+    "<|fim_middle|>",
+    "<|fim_pad|>",
+    "<｜fim▁begin｜>",
+    "<｜fim▁hole｜>",
+    "<｜fim▁end｜>",
+    "<|fim▁begin|>",
+    "<|fim▁hole|>",
+    "<|fim▁end|>",
+    "<PRE>",
+    "<SUF>",
+    "<MID>",
+    "<EOT>",
+    "<|endoftext|>",
+    "<|file_sep|>",
+    "<|repo_name|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|end|>",
+    "<|eot_id|>",
+    "<|begin_of_text|>",
+    "<|end_of_text|>",
+    "<|start_header_id|>",
+    "<|end_header_id|>",
 )
-TOKENS = re.compile("|".join(re.escape(token) for token in
-                              sorted(SPECIAL_TOKENS, key=len, reverse=True)))
+TOKENS = re.compile(
+    "|".join(re.escape(token) for token in sorted(SPECIAL_TOKENS, key=len, reverse=True))
+)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.M)
 _PROSE = re.compile(
     r"^[ \t]*(Here is|Here's|Here are|Sure[,!.]|Certainly[,!.]|Explanation:|Note:|"
     r"This (code|function|implementation|solution) |The (code|function) (above|below)|"
-    r"I('ve| have) (written|added|implemented|completed))", re.M)
+    r"I('ve| have) (written|added|implemented|completed))",
+    re.M,
+)
 _UNIT = re.compile(r"(?P<unit>.{1,8}?)(?P=unit){9,}$")
 TRUNCATED_REASONS = frozenset({"length", "model_length", "error"})
 
@@ -35,8 +67,13 @@ def check_empty(fill: Fill) -> list[FillProblem]:
         return []
     if fill.language == "python" and fill.error is None:
         return []  # the file is whole without code here: a blank hole, not a missing fill
-    return [fill.problem("empty", "the middle is empty (pass expect_empty=True if the hole "
-                                  "should stay empty)", fill.join.start)]
+    return [
+        fill.problem(
+            "empty",
+            "the middle is empty (pass expect_empty=True if the hole should stay empty)",
+            fill.join.start,
+        )
+    ]
 
 
 def check_special_tokens(fill: Fill) -> list[FillProblem]:
@@ -52,10 +89,15 @@ def check_special_tokens(fill: Fill) -> list[FillProblem]:
         if join.is_code(offset) and not _in_code_meaning(join, offset, token, fill.language):
             first.setdefault(token, offset)
             count[token] = count.get(token, 0) + 1
-    return [fill.problem("special_tokens", f"leaked control token {token!r}"
-                                           + (f" ({count[token]} times)" if count[token] > 1
-                                              else ""), offset)
-            for token, offset in first.items()]
+    return [
+        fill.problem(
+            "special_tokens",
+            f"leaked control token {token!r}"
+            + (f" ({count[token]} times)" if count[token] > 1 else ""),
+            offset,
+        )
+        for token, offset in first.items()
+    ]
 
 
 #: Languages whose code may hold an HTML ``<s>`` element (JSX).
@@ -76,8 +118,7 @@ def _in_code_meaning(join: Join, start: int, token: str, language: str) -> bool:
             return text.find("</s>", start) >= 0
         if token == "</s>":
             return text.rfind("<s>", 0, start) >= 0
-    if token[0] == "[" and token[1:-1].isidentifier() and \
-            (before.isalnum() or before in "_)]"):
+    if token[0] == "[" and token[1:-1].isidentifier() and (before.isalnum() or before in "_)]"):
         name = re.compile(rf"(?<![\[\w]){re.escape(token[1:-1])}\b")
         return bool(name.search(join.prefix) or name.search(join.suffix))
     return False
@@ -92,9 +133,10 @@ def check_markdown(fill: Fill) -> list[FillProblem]:
             offset = join.start + match.start(1)
             if join.is_code(offset):
                 end = join.middle.find("\n", match.start())
-                line = join.middle[match.start():end if end >= 0 else None].strip()
-                found.append(fill.problem("markdown", f"{what} in the middle: {line[:60]!r}",
-                                          offset))
+                line = join.middle[match.start() : end if end >= 0 else None].strip()
+                found.append(
+                    fill.problem("markdown", f"{what} in the middle: {line[:60]!r}", offset)
+                )
                 break
     return found
 
@@ -116,8 +158,11 @@ def check_repetition(fill: Fill) -> list[FillProblem]:
             offset = join.start + sum(len(line) + 1 for line in lines[:index])
             while index + 1 < len(lines) and lines[index + 1] == lines[index]:
                 index, run = index + 1, run + 1
-            return [fill.problem("repetition", f"the same line {run} times running: "
-                                               f"{body[:60]!r}", offset)]
+            return [
+                fill.problem(
+                    "repetition", f"the same line {run} times running: {body[:60]!r}", offset
+                )
+            ]
     offset = join.start
     for line in lines:
         found = _repeated_unit(line.rstrip())
@@ -128,19 +173,20 @@ def check_repetition(fill: Fill) -> list[FillProblem]:
             # by design, within a line's width; a model's loop runs on past it.
             by_design = "," in unit or not join.is_code(offset + len(line.rstrip()) - run)
             if run >= _LONG_RUN or not by_design:
-                return [fill.problem("repetition", f"{unit!r} repeated {count} times",
-                                     offset)]
+                return [fill.problem("repetition", f"{unit!r} repeated {count} times", offset)]
         offset += len(line) + 1
     size = _repeated_block([line for line in lines if line.strip()])
     if size:
-        return [fill.problem("repetition", f"a block of {size} lines repeated three times",
-                             join.start)]
+        return [
+            fill.problem("repetition", f"a block of {size} lines repeated three times", join.start)
+        ]
     return []
 
 
 def _loop_line(body: str) -> bool:
-    return (len(body) >= 3 and re.search(r"\w", body) is not None) or \
-        re.fullmatch(r"[)\]}]+[;,]?", body) is not None
+    return (len(body) >= 3 and re.search(r"\w", body) is not None) or re.fullmatch(
+        r"[)\]}]+[;,]?", body
+    ) is not None
 
 
 #: The end of a line that :data:`_UNIT` reads: ten repeats of the longest unit fit in it.
@@ -185,9 +231,8 @@ def _repeated_block(code: list[str]) -> int:
             run = run + 1 if keys[index] == keys[index + size] else 0
             if run >= 2 * size:
                 start = index - 2 * size + 1
-                block = code[start:start + size]
-                if run + size < _DATA_RUN and all(_DATA_ROW.match(line.strip())
-                                                  for line in block):
+                block = code[start : start + size]
+                if run + size < _DATA_RUN and all(_DATA_ROW.match(line.strip()) for line in block):
                     continue  # a table's pattern (a checkerboard) so far
                 # one line over and over is the line rule's to judge
                 if len(set(block)) > 1 and len("".join(line.strip() for line in block)) >= 20:
@@ -198,7 +243,13 @@ def _repeated_block(code: list[str]) -> int:
 def check_truncated(fill: Fill) -> list[FillProblem]:
     """Generation stopped early (``finish_reason`` length, model_length or error)."""
     if fill.finish_reason in TRUNCATED_REASONS:
-        return [fill.problem("truncated", f"the completion was cut off (finish_reason "
-                                          f"{fill.finish_reason!r}); pass allow_truncated=True "
-                                          f"to accept it", fill.join.end)]
+        return [
+            fill.problem(
+                "truncated",
+                f"the completion was cut off (finish_reason "
+                f"{fill.finish_reason!r}); pass allow_truncated=True "
+                f"to accept it",
+                fill.join.end,
+            )
+        ]
     return []

@@ -31,9 +31,9 @@ def context(join: Join, line: int | None = None, *, around: int = 2) -> list[str
         text = join.text[begin:end]
         # A mark that falls inside a line end (between \r and \n) shows at the line's end.
         if number == last:
-            text = text[:min(join.end, end) - begin] + "⟧" + text[min(join.end, end) - begin:]
+            text = text[: min(join.end, end) - begin] + "⟧" + text[min(join.end, end) - begin :]
         if number == first:
-            text = text[:min(join.start, end) - begin] + "⟦" + text[min(join.start, end) - begin:]
+            text = text[: min(join.start, end) - begin] + "⟦" + text[min(join.start, end) - begin :]
         shown.append(f"{number:>{width}} | {_cut(text)}")
     return shown
 

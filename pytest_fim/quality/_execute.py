@@ -21,9 +21,16 @@ from pytest_fim.quality._arguments import middle_of
 __all__ = ["assert_passes_tests"]
 
 
-def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str, *,
-                        entry_point: str | None = None, timeout: float = 3.0,
-                        choice: int = 0) -> None:
+def assert_passes_tests(
+    prefix: str,
+    middle: object,
+    suffix: str,
+    test_code: str,
+    *,
+    entry_point: str | None = None,
+    timeout: float = 3.0,
+    choice: int = 0,
+) -> None:
     """Assert that ``prefix + middle + suffix`` passes ``test_code`` when run.
 
     WARNING: this executes model-written code (in a child process with
@@ -44,8 +51,9 @@ def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str
     for name, value in (("prefix", prefix), ("suffix", suffix), ("test_code", test_code)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    if entry_point is not None and not (isinstance(entry_point, str)
-                                        and entry_point.isidentifier()):
+    if entry_point is not None and not (
+        isinstance(entry_point, str) and entry_point.isidentifier()
+    ):
         raise ValueError(f"entry_point must be a function name, got {entry_point!r}")
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
@@ -58,14 +66,15 @@ def assert_passes_tests(prefix: str, middle: object, suffix: str, test_code: str
         script.write_text(program, encoding="utf-8")
         returncode, output = _run(script, workdir, timeout)
     if returncode is None:
-        raise FIMAssertionError(f"the joined program did not finish within {timeout} s "
-                                f"(an endless loop?)",
-                                [Problem("", shorten(line, 200).strip("'\""))
-                                 for line in output[-6:]])
+        raise FIMAssertionError(
+            f"the joined program did not finish within {timeout} s (an endless loop?)",
+            [Problem("", shorten(line, 200).strip("'\"")) for line in output[-6:]],
+        )
     if returncode != 0:
         shown = [Problem("", shorten(line, 200).strip("'\"")) for line in output[-12:]]
-        raise FIMAssertionError(f"the joined program fails its tests (exit status "
-                                f"{returncode}):", shown)
+        raise FIMAssertionError(
+            f"the joined program fails its tests (exit status {returncode}):", shown
+        )
 
 
 #: Most output kept from the child: its last lines say why it failed; a program
@@ -83,10 +92,15 @@ def _run(script: Path, workdir: str, timeout: float) -> tuple[int | None, list[s
     log = Path(workdir, "output.txt")
     with log.open("wb") as sink:
         # A session of its own, so a timeout ends whatever the program started too.
-        child = subprocess.Popen([sys.executable, "-I", "-X", "utf8", "-B", str(script)],
-                                 cwd=workdir, env=environment, stdin=subprocess.DEVNULL,
-                                 stdout=sink, stderr=subprocess.STDOUT,
-                                 start_new_session=sys.platform != "win32")
+        child = subprocess.Popen(
+            [sys.executable, "-I", "-X", "utf8", "-B", str(script)],
+            cwd=workdir,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=sys.platform != "win32",
+        )
         try:
             returncode: int | None = child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

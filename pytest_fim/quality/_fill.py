@@ -31,13 +31,15 @@ class Fill:
     def language(self) -> str:
         return self.join.language
 
-    def problem(self, check: str, message: str, offset: int | None = None,
-                line: int | None = None) -> FillProblem:
+    def problem(
+        self, check: str, message: str, offset: int | None = None, line: int | None = None
+    ) -> FillProblem:
         """A problem of ``check``, placed at ``offset`` (or ``line``) of the join."""
         if line is None and offset is not None:
             line = self.join.line_of(offset)
-        return FillProblem(check, message, check=check, line=line,
-                           context=tuple(context(self.join, line)))
+        return FillProblem(
+            check, message, check=check, line=line, context=tuple(context(self.join, line))
+        )
 
     @cached_property
     def error(self) -> ParseError | None:
@@ -67,8 +69,9 @@ class Fill:
         results = []
         for middle in middles:
             try:
-                results.append(parse_error(self.join.prefix + middle + self.join.suffix,
-                                           self.language))
+                results.append(
+                    parse_error(self.join.prefix + middle + self.join.suffix, self.language)
+                )
             except ParserMissing:
                 return []
         return results
@@ -81,14 +84,18 @@ class Fill:
             return False  # nothing was written: the empty check speaks for it
         # Python names the line it stopped on; tree-sitter's error node may start
         # anywhere before the fault, so only Python's line is evidence.
-        if error.exact and error.line is not None and \
-                join.line_of(join.start) <= error.line <= join.line_of(max(join.end - 1, 0)):
+        if (
+            error.exact
+            and error.line is not None
+            and join.line_of(join.start) <= error.line <= join.line_of(max(join.end - 1, 0))
+        ):
             return True
         baselines = self.baselines
         if not baselines:
             return True
-        return any(baseline is None for baseline in baselines) or \
-            not any(error.same_as(baseline) for baseline in baselines)
+        return any(baseline is None for baseline in baselines) or not any(
+            error.same_as(baseline) for baseline in baselines
+        )
 
 
 def neutral_middles(join: Join) -> list[str]:
@@ -109,17 +116,29 @@ def neutral_middles(join: Join) -> list[str]:
         if previous.rstrip().endswith((":", "{")):
             indents.add(indent_of(previous) + 4)
         if join.language != "python":
-            return ["", *(" " * width + ";\n" for width in sorted(indents)),
-                    *(end + "\n" for end in closing), *(start + "\n" for start in opening)]
+            return [
+                "",
+                *(" " * width + ";\n" for width in sorted(indents)),
+                *(end + "\n" for end in closing),
+                *(start + "\n" for start in opening),
+            ]
         # The code after the hole may be deeper than before it: the hole then
         # held a block's opening line.
-        deeper = [" " * width + "if True:\n" for width in sorted(indents)
-                  if width < indent_of(following)]
-        return ["", *(" " * width + "pass\n" for width in sorted(indents)), *deeper,
-                *(end + "\n" for end in closing),
-                *(" " * indent_of(following) + "_ = " + start + "\n" for start in opening)]
-    return [*(["", "0", "None", "pass"] if join.language == "python" else ["", "0"]),
-            *closing, *opening]
+        deeper = [
+            " " * width + "if True:\n" for width in sorted(indents) if width < indent_of(following)
+        ]
+        return [
+            "",
+            *(" " * width + "pass\n" for width in sorted(indents)),
+            *deeper,
+            *(end + "\n" for end in closing),
+            *(" " * indent_of(following) + "_ = " + start + "\n" for start in opening),
+        ]
+    return [
+        *(["", "0", "None", "pass"] if join.language == "python" else ["", "0"]),
+        *closing,
+        *opening,
+    ]
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
@@ -148,7 +167,7 @@ def _closers_for(join: Join) -> list[str]:
             stack.pop()
     if not stack:
         return []
-    opened_on = prefix[prefix.rfind("\n", 0, stack[-1][1]) + 1:]
+    opened_on = prefix[prefix.rfind("\n", 0, stack[-1][1]) + 1 :]
     following = next((line for line in join.suffix.split("\n", 40)[:40] if line.strip()), None)
     if following is None or indent_of(following) > indent_of(opened_on):
         return []

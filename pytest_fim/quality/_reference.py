@@ -68,15 +68,23 @@ def _python_ast(source: str) -> str | None:
 MODES: dict[str, Callable[[str, str, str, str], bool]] = {
     "exact": lambda middle, reference, _p, _s: middle == reference,
     "first_line": lambda middle, reference, _p, _s: _first_line(middle) == _first_line(reference),
-    "no_whitespace": lambda middle, reference, _p, _s: "".join(middle.split()) ==
-    "".join(reference.split()),
+    "no_whitespace": lambda middle, reference, _p, _s: (
+        "".join(middle.split()) == "".join(reference.split())
+    ),
     "lines": lambda middle, reference, _p, _s: _lines(middle) == _lines(reference),
 }
 
 
-def assert_matches_reference(middle: object, reference: str, *, mode: str = "exact",
-                             threshold: float | None = None, prefix: str = "",
-                             suffix: str = "", choice: int = 0) -> None:
+def assert_matches_reference(
+    middle: object,
+    reference: str,
+    *,
+    mode: str = "exact",
+    threshold: float | None = None,
+    prefix: str = "",
+    suffix: str = "",
+    choice: int = 0,
+) -> None:
     """Assert that ``middle`` matches a known correct ``reference`` in a benchmark's sense.
 
     Modes: ``exact``; ``first_line`` (first non-blank line, stripped);
@@ -100,27 +108,34 @@ def assert_matches_reference(middle: object, reference: str, *, mode: str = "exa
     if mode not in known:
         raise ValueError(f"unknown mode {mode!r}; the modes are {', '.join(known)}")
     if mode == "edit_similarity":
-        if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) \
-                or not 0 <= threshold <= 100:
-            raise ValueError(f"mode='edit_similarity' needs threshold= a number from 0 to "
-                             f"100, got {threshold!r}")
+        if (
+            not isinstance(threshold, (int, float))
+            or isinstance(threshold, bool)
+            or not 0 <= threshold <= 100
+        ):
+            raise ValueError(
+                f"mode='edit_similarity' needs threshold= a number from 0 to 100, got {threshold!r}"
+            )
     elif threshold is not None:
         raise ValueError(f"threshold applies to mode='edit_similarity' only, not {mode!r}")
     text, _ = middle_of(middle, choice)
     if mode == "edit_similarity":
         score = edit_similarity(text, reference)
         if score < float(threshold or 0):
-            _fail(mode, f"similarity {score:.1f} is below the threshold {threshold}",
-                  text, reference)
+            _fail(
+                mode, f"similarity {score:.1f} is below the threshold {threshold}", text, reference
+            )
         return
     if mode == "ast":
-        ours, theirs = _python_ast(prefix + text + suffix), _python_ast(prefix + reference +
-                                                                          suffix)
+        ours, theirs = _python_ast(prefix + text + suffix), _python_ast(prefix + reference + suffix)
         if theirs is None:
             raise ValueError("mode='ast': the file with the reference does not parse as Python")
         if ours != theirs:
-            reason = "the joined file does not parse" if ours is None else \
-                "the joined files' ASTs differ"
+            reason = (
+                "the joined file does not parse"
+                if ours is None
+                else "the joined files' ASTs differ"
+            )
             _fail(mode, reason, text, reference)
         return
     if not MODES[mode](text, reference, prefix, suffix):
@@ -135,7 +150,10 @@ def _fail(mode: str, reason: str, middle: str, reference: str) -> None:
         shown = [Problem("", line) for line in unified(reference, middle, 80)]
         detail = [Problem("", "(-reference +middle)"), *shown]
     else:
-        detail = [Problem("", f"reference: {shorten(reference)}"),
-                  Problem("", f"middle:    {shorten(middle)}")]
-    raise FIMAssertionError(f"the middle does not match the reference (mode={mode!r}): "
-                            f"{reason}", detail)
+        detail = [
+            Problem("", f"reference: {shorten(reference)}"),
+            Problem("", f"middle:    {shorten(middle)}"),
+        ]
+    raise FIMAssertionError(
+        f"the middle does not match the reference (mode={mode!r}): {reason}", detail
+    )

@@ -17,8 +17,23 @@ from functools import cached_property
 #: A line end, as Python's tokenizer reads source (form feeds and U+2028 are not).
 LINE_END = re.compile(r"\r\n?|\n")
 #: Languages whose comments and strings the lexer knows.
-C_LIKE = frozenset({"javascript", "typescript", "tsx", "java", "go", "rust", "c", "cpp",
-                    "csharp", "kotlin", "swift", "php", "scala"})
+C_LIKE = frozenset(
+    {
+        "javascript",
+        "typescript",
+        "tsx",
+        "java",
+        "go",
+        "rust",
+        "c",
+        "cpp",
+        "csharp",
+        "kotlin",
+        "swift",
+        "php",
+        "scala",
+    }
+)
 #: Languages where a backtick quotes a string (template literals, raw strings).
 BACKTICK_QUOTES = frozenset({"javascript", "typescript", "tsx", "go", "kotlin"})
 
@@ -67,7 +82,7 @@ class Join:
     def line_text(self, number: int) -> str:
         """The text of line ``number`` (1-based), without its line end."""
         starts, ends = self.line_bounds
-        return self.text[starts[number - 1]:ends[number - 1]]
+        return self.text[starts[number - 1] : ends[number - 1]]
 
     @cached_property
     def code_mask(self) -> bytearray:
@@ -99,8 +114,11 @@ def _python_mask(text: str) -> bytearray | None:
     for line in lines:
         starts.append(starts[-1] + len(line))
     quiet = (tokenize.STRING, tokenize.COMMENT)
-    fstring_parts = {getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE",
-                                                          "FSTRING_END") if hasattr(tokenize, name)}
+    fstring_parts = {
+        getattr(tokenize, name)
+        for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+        if hasattr(tokenize, name)
+    }
     try:
         for token in tokenize.generate_tokens(iter(lines).__next__):
             if token.type in quiet or token.type in fstring_parts:

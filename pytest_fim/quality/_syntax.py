@@ -76,8 +76,9 @@ def _parser(language: str) -> Any:
         tree_sitter = importlib.import_module("tree_sitter")
         grammar = importlib.import_module(module_name)
     except ImportError:
-        raise ParserMissing(f"no {language} parser installed; {EXTRA} to check "
-                            f"{language} syntax") from None
+        raise ParserMissing(
+            f"no {language} parser installed; {EXTRA} to check {language} syntax"
+        ) from None
     return tree_sitter.Parser(tree_sitter.Language(getattr(grammar, function)()))
 
 
@@ -97,8 +98,15 @@ def tree_sitter_error(source: str, language: str) -> ParseError | None:
         if node.type == "ERROR" or node.is_missing:
             kind = f"missing {node.type}" if node.is_missing else "syntax error"
             return ParseError(kind, _line_at(source, encoded, node.start_byte), exact=False)
-        pending.extend(reversed([child for child in node.children if child.has_error
-                                 or child.is_missing or child.type == "ERROR"]))
+        pending.extend(
+            reversed(
+                [
+                    child
+                    for child in node.children
+                    if child.has_error or child.is_missing or child.type == "ERROR"
+                ]
+            )
+        )
     return ParseError("syntax error", None, exact=False)
 
 
@@ -107,8 +115,12 @@ def _line_at(source: str, encoded: bytes, byte: int) -> int:
     rows count only ``\\n``, so a file with lone ``\\r`` line ends would disagree."""
     # Each stand-in byte of the encoding is one character of the source.
     offset = len(encoded[:byte].decode("utf-8", "replace"))
-    return source.count("\n", 0, offset) + source.count("\r", 0, offset) \
-        - source.count("\r\n", 0, offset) + 1
+    return (
+        source.count("\n", 0, offset)
+        + source.count("\r", 0, offset)
+        - source.count("\r\n", 0, offset)
+        + 1
+    )
 
 
 def parse_error(source: str, language: str) -> ParseError | None:
@@ -121,5 +133,4 @@ def parse_error(source: str, language: str) -> ParseError | None:
         return python_error(source)
     if language in GRAMMARS:
         return tree_sitter_error(source, language)
-    raise ValueError(f"unknown language {language!r}; known: python, "
-                     f"{', '.join(sorted(GRAMMARS))}")
+    raise ValueError(f"unknown language {language!r}; known: python, {', '.join(sorted(GRAMMARS))}")
