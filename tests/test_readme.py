@@ -36,7 +36,7 @@ def test_readme_has_examples() -> None:
 @pytest.mark.parametrize(("code", "fails"), blocks(),
                          ids=lambda value: str(value).strip().split("\n")[0][:40]
                          if isinstance(value, str) else str(value))
-def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None:
+def test_readme_block(request: pytest.FixtureRequest, code: str, fails: bool) -> None:
     if "def test_" not in code:
         exec(compile(code, "README.md", "exec"), {})
         return
@@ -44,6 +44,10 @@ def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None
         if name in code:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no download
             pytest.importorskip(name)
+    # Only now: pytester drops at teardown every module imported after it was
+    # set up, and importlib_metadata dropped while its finder stays in
+    # sys.meta_path leaves later runs finding no package metadata (no plugins).
+    pytester: pytest.Pytester = request.getfixturevalue("pytester")
     pytester.makepyfile(test_readme_example=code)
     if "fim_snapshot" in code:  # a snapshot test's first run writes its file
         pytester.runpytest("-p", "no:cacheprovider", "--snapshot-update")
