@@ -1,0 +1,129 @@
+"""The HTML report in a real headless Chromium: it renders, shows the run's numbers, and logs
+no errors.
+
+The browser is the system's (tests/_browser.py drives it over the DevTools
+pipe); without one every test here skips and says what to install.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _browser import Page, browser_or_skip, launch
+from _eval_report import HOSTILE, item, known_items, known_report
+
+from pytest_fim.eval import render_html
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Page]:
+    """One headless Chromium for the module (each test opens its own page in it)."""
+    with launch(browser_or_skip()) as page:
+        yield page
+
+
+def show(page: Page, folder: Path, source: str, name: str = "report.html") -> None:
+    path = folder / name
+    path.write_text(source, encoding="utf-8")
+    page.open(path.as_uri())
+
+
+def visible_text(page: Page, selector: str) -> str:
+    text = page.evaluate(f"document.querySelector({json.dumps(selector)}).innerText")
+    return " ".join(str(text).split())
+
+
+def test_the_known_run_renders_its_numbers_without_errors(browser: Page, tmp_path: Path) -> None:
+    show(browser, tmp_path, render_html(known_report(), known_items()))
+    assert browser.errors() == []
+    assert browser.requests == [(tmp_path / "report.html").as_uri()]
+    assert browser.evaluate("document.title") == "pytest-fim evaluation: pass@1 0.625"
+    assert visible_text(browser, "#totals .cards") == "pass@1 0.625 pass@10 0.875 em 0.250 es 81.4"
+    assert visible_text(browser, "#run") == (
+        "12 cases · 24 samples · 2 passed, 3 failed, 1 error, 1 skipped"
+    )
+    assert "pass@1 0.625 >= 0.65 py/echo, py/syntax" in visible_text(browser, "#gate")
+    assert "pass@1 0.700 0.625 -0.075" in visible_text(browser, "#baseline")
+    labels = "Array.from(document.querySelectorAll('#chart-checks text')).map(t => t.textContent)"
+    assert browser.evaluate(labels) == [
+        *("markdown", "100.0%", "suffix_echo", "87.5%", "syntax", "95.8%"),
+    ]
+
+
+def test_the_chart_is_drawn(browser: Page, tmp_path: Path) -> None:
+    show(browser, tmp_path, render_html(known_report(), known_items()))
+    # The bars have their size on screen: the full track and the 87.5% bar in proportion.
+    widths = browser.evaluate(
+        "Array.from(document.querySelectorAll('#chart-checks rect'))"
+        ".map(r => r.getBoundingClientRect().width)"
+    )
+    track, markdown, _, echo = widths[:4]
+    assert track > 100
+    assert markdown == pytest.approx(track, rel=0.01)
+    assert echo == pytest.approx(0.875 * track, rel=0.01)
+
+
+def test_a_hostile_completion_is_shown_not_run(browser: Page, tmp_path: Path) -> None:
+    show(browser, tmp_path, render_html(known_report(), known_items()))
+    assert browser.evaluate("typeof window.__pwned") == "undefined"
+    assert browser.evaluate("document.querySelectorAll('img').length") == 0
+    assert browser.evaluate("document.scripts.length") == 1
+    holes = browser.evaluate(
+        "Array.from(document.querySelectorAll('mark.hole')).map(m => m.textContent)"
+    )
+    assert HOSTILE in holes
+    assert browser.errors() == []
+
+
+def test_the_failing_cases_filter_and_open(browser: Page, tmp_path: Path) -> None:
+    show(browser, tmp_path, render_html(known_report(), known_items()))
+    assert visible_text(browser, "#case-count") == "4 of 4 shown"
+    browser.evaluate(
+        "(() => { const box = document.getElementById('case-filter'); box.value = 'syntax';"
+        " box.dispatchEvent(new Event('input')); })()"
+    )
+    assert visible_text(browser, "#case-count") == "1 of 4 shown"
+    shown = "Array.from(document.querySelectorAll('details.case')).filter(d => !d.hidden)"
+    assert browser.evaluate(f"{shown}.map(d => d.querySelector('summary .mono').innerText)") == [
+        "py/syntax"
+    ]
+    browser.evaluate("document.getElementById('expand-all').click()")
+    assert browser.evaluate(f"{shown}.every(d => d.open)") is True
+    # Only the shown case was opened; the filtered-out ones stay closed.
+    assert browser.evaluate("document.querySelectorAll('details.case[open]').length") == 1
+    browser.evaluate("document.getElementById('collapse-all').click()")
+    assert browser.evaluate("document.querySelectorAll('details.case[open]').length") == 0
+    assert browser.errors() == []
+
+
+def test_a_run_of_thousands_renders_its_first_cases(browser: Page, tmp_path: Path) -> None:
+    items = [item(f"t/{n}", "failed", failure=f"wrong {n}") for n in range(3000)]
+    show(browser, tmp_path, render_html(known_report(), items))
+    assert browser.evaluate("document.querySelectorAll('details.case').length") == 200
+    assert visible_text(browser, "#cases-cut") == (
+        "showing the first 200 of 3,000 failing cases; every item is in report.jsonl"
+    )
+    assert browser.errors() == []
+
+
+def test_an_error_in_a_page_is_caught(browser: Page, tmp_path: Path) -> None:
+    # The checks above can fail: an uncaught exception and a console error are reported.
+    show(browser, tmp_path, "<p>x</p><script>console.error('said'); missing()</script>", "bad.html")
+    assert [(m["kind"], m["level"]) for m in browser.errors()] == [
+        ("console", "error"),
+        ("exception", "error"),
+    ]
+    assert "missing is not defined" in browser.errors()[1]["text"]
+
+
+def test_a_script_slipped_into_the_report_is_blocked_and_reported(
+    browser: Page, tmp_path: Path
+) -> None:
+    source = render_html(known_report(), [])
+    broken = source.replace("</body>", "<script>window.__pwned = 1</script></body>")
+    show(browser, tmp_path, broken, "broken.html")
+    assert browser.evaluate("typeof window.__pwned") == "undefined"
+    assert any("Content Security Policy" in message["text"] for message in browser.errors())
