@@ -9,29 +9,32 @@ or reorder code (bidi controls, zero-width spaces) are shown as escapes.
 
 from __future__ import annotations
 
-import html
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pytest_fim._text import plural
-from pytest_fim._visible import escape_hidden
 from pytest_fim.eval._html_assets import CSP, SCRIPT, STYLE
+from pytest_fim.eval._html_cases import failing_section
+from pytest_fim.eval._html_text import (
+    change_text,
+    check_metrics,
+    count_text,
+    esc,
+    headline_metrics,
+    higher_is_better,
+    is_number,
+    metric_key,
+    metric_text,
+    ordered,
+    percent,
+)
 
 __all__ = ["MAX_CASES", "render_html"]
 
 #: Failing cases shown by default; the rest are counted, and all are in the JSONL.
 MAX_CASES = 200
-#: Lines of the prompt shown above a hole, and of the suffix below it.
-LINES_ABOVE = 12
-LINES_BELOW = 8
-#: Longest any one piece of a case (prompt tail, completion, failure text) may run.
-TEXT_LIMIT = 4000
 #: The outcomes that make a case a failing case.
 FAILING = ("failed", "error")
-#: Layout characters kept as they are inside code (everything else hidden is escaped).
-_LAYOUT = {"\n": "\n", "\t": "\t"}
 
 
 def render_html(
@@ -51,9 +54,9 @@ def render_html(
     suffix and the failure text.
 
     Raises ``TypeError`` when ``report`` is not a mapping, ``items`` not an
-    iterable of mappings or ``max_cases`` not an int, and ``ValueError`` when the
-    report is of another format or a part of it has the wrong shape (the message
-    names the part, what it holds and what was expected).
+    iterable or ``max_cases`` not an int, and ``ValueError`` when ``max_cases`` is
+    negative, the report is of another format, or a part of either has the wrong
+    shape (the message names the part, what it holds and what was expected).
 
     >>> page = render_html({"format": "pytest-fim-eval/1", "totals": {}, "files": []}, [])
     >>> page.startswith("<!DOCTYPE html>")
@@ -69,11 +72,17 @@ def render_html(
             _per_file(data),
             _charts(data),
             _slowest(data),
-            _failing(data),
+            failing_section(
+                data.failing(),
+                any_items=bool(data.items),
+                max_cases=data.max_cases,
+                items_name=data.items_name,
+                several_samples=data.several_samples,
+            ),
             _footer(data),
         )
     )
-    title = _esc(f"pytest-fim evaluation: {data.headline()}")
+    title = esc(f"pytest-fim evaluation: {data.headline()}")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -118,8 +127,10 @@ class _Report:
                 f"render_html: items must be a list of per-item records (dicts), "
                 f"got {type(items).__name__}"
             )
-        if isinstance(max_cases, bool) or not isinstance(max_cases, int) or max_cases < 0:
+        if isinstance(max_cases, bool) or not isinstance(max_cases, int):
             raise TypeError(f"render_html: max_cases must be an int >= 0, got {max_cases!r}")
+        if max_cases < 0:
+            raise ValueError(f"render_html: max_cases must be an int >= 0, got {max_cases!r}")
         fmt = report.get("format", "pytest-fim-eval/1")
         if fmt != "pytest-fim-eval/1":
             raise ValueError(
@@ -153,9 +164,9 @@ class _Report:
 
     def headline(self) -> str:
         """The run in a few words, for the page title: the first pass@k, or the outcomes."""
-        for name in _ordered(self.metrics):
+        for name in ordered(self.metrics):
             if name.startswith("pass@"):
-                return f"{name} {_value(name, self.metrics[name])}"
+                return f"{name} {metric_text(name, self.metrics[name])}"
         counts = self.outcomes()
         return f"{counts['passed']:,} passed, {counts['failed'] + counts['error']:,} failing"
 
@@ -188,85 +199,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# --- wording and numbers ---------------------------------------------------------------------
-
-
-def _esc(value: Any) -> str:
-    """``value`` as HTML text: escaped, and never a string the page cannot be written with."""
-    text = value if isinstance(value, str) else str(value)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from JSON's \\ud800: shown, not fatal
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return html.escape(text, quote=True)
-
-
-def _code(text: str) -> str:
-    """Code as HTML: hidden characters shown as escapes (layout kept), then escaped."""
-    return _esc(escape_hidden(text, _LAYOUT))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _value(name: str, value: Any) -> str:
-    """A metric as the JSON holds it: es on its 0..100 scale, the rest fractions 0..1."""
-    if not _is_number(value):
-        return "–"
-    return f"{value:.1f}" if name == "es" else f"{value:.3f}"
-
-
-def _delta(name: str, value: Any) -> str:
-    if not _is_number(value):
-        return "–"
-    return f"{value:+.1f}" if name == "es" else f"{value:+.3f}"
-
-
-def _higher_is_better(name: str) -> bool:
-    # A check's metric is the share of samples failing it: less is better.
-    return not name.startswith("check:")
-
-
-def _percent(fraction: float) -> str:
-    return f"{100 * fraction:.1f}%"
-
-
-def _metric_key(name: str) -> tuple[int, float, str]:
-    if name.startswith("pass@"):
-        k = name[5:]
-        return (0, float(k) if k.isdigit() else math.inf, name)
-    order = {"em": 1, "es": 2}
-    if name in order:
-        return (order[name], 0.0, name)
-    return (3 if name.startswith("check:") else 4, 0.0, name)
-
-
-def _ordered(metrics: Mapping[str, Any]) -> list[str]:
-    """Metric names in reading order: pass@k by k, em, es, the checks, anything else."""
-    return sorted((str(name) for name in metrics), key=_metric_key)
-
-
-def _headline_metrics(metrics: Mapping[str, Any]) -> list[str]:
-    return [name for name in _ordered(metrics) if not name.startswith("check:")]
-
-
-def _check_metrics(metrics: Mapping[str, Any]) -> list[str]:
-    return [name for name in _ordered(metrics) if name.startswith("check:")]
-
-
-def _count(value: Any) -> str:
-    return f"{value:,}" if _is_number(value) else "–"
-
-
 # --- the sections ----------------------------------------------------------------------------
 
 
 def _header(data: _Report) -> str:
     counts = data.outcomes()
     parts = [
-        f"{_count(data.totals.get('cases'))} cases",
-        f"{_count(data.totals.get('samples'))} samples",
+        f"{count_text(data.totals.get('cases'))} cases",
+        f"{count_text(data.totals.get('samples'))} samples",
     ]
     if data.items:
         parts.append(
@@ -280,19 +220,19 @@ def _header(data: _Report) -> str:
     ks = ", ".join(str(k) for k in data.k) or "–"
     return (
         "<header><h1>pytest-fim evaluation</h1>\n"
-        f'<p class="meta" id="run">{_esc(" · ".join(parts))}</p>\n'
-        f'<p class="meta">scored: <span id="scored">{_esc(scored)}</span> · '
-        f"pass@k for k = {_esc(ks)}</p></header>\n"
+        f'<p class="meta" id="run">{esc(" · ".join(parts))}</p>\n'
+        f'<p class="meta">scored: <span id="scored">{esc(scored)}</span> · '
+        f"pass@k for k = {esc(ks)}</p></header>\n"
     )
 
 
 def _totals(data: _Report) -> str:
-    names = _headline_metrics(data.metrics)
+    names = headline_metrics(data.metrics)
     if not names:
         return '<section id="totals"><h2>Scores</h2><p class="note">no scores</p></section>\n'
     cards = "".join(
-        f'<div class="card"><div class="name">{_esc(name)}</div>'
-        f'<div class="value" data-metric="{_esc(name)}">{_value(name, data.metrics[name])}'
+        f'<div class="card"><div class="name">{esc(name)}</div>'
+        f'<div class="value" data-metric="{esc(name)}">{metric_text(name, data.metrics[name])}'
         "</div></div>"
         for name in names
     )
@@ -318,10 +258,10 @@ def _gate(data: _Report) -> str:
         for index, entry in enumerate(_part(data.gate, "failures", list, [], "gate.failures"))
     ]
     rows = "".join(
-        f'<tr><td class="mono">{_esc(failure.get("metric", ""))}</td>'
-        f'<td class="num">{_value(str(failure.get("metric", "")), failure.get("value"))}</td>'
-        f'<td class="mono">{_esc(failure.get("bound", ""))}</td>'
-        f'<td class="mono">{_esc(", ".join(str(t) for t in failure.get("worst") or []))}</td>'
+        f'<tr><td class="mono">{esc(failure.get("metric", ""))}</td>'
+        f'<td class="num">{metric_text(str(failure.get("metric", "")), failure.get("value"))}</td>'
+        f'<td class="mono">{esc(failure.get("bound", ""))}</td>'
+        f'<td class="mono">{esc(", ".join(str(t) for t in failure.get("worst") or []))}</td>'
         "</tr>"
         for failure in failures
     )
@@ -340,22 +280,22 @@ def _baseline(data: _Report) -> str:
     before = _part(data.baseline, "metrics", dict, {}, "baseline.metrics")
     deltas = _part(data.baseline, "deltas", dict, {}, "baseline.deltas")
     rows = []
-    for name in _ordered({**before, **data.metrics}):
+    for name in ordered({**before, **data.metrics}):
         delta = deltas.get(name)
-        if not _is_number(delta) and _is_number(before.get(name)):
+        if not is_number(delta) and is_number(before.get(name)):
             now = data.metrics.get(name)
-            delta = now - before[name] if _is_number(now) else None
+            delta = now - before[name] if is_number(now) else None
         css = ""
-        if _is_number(delta) and delta:
-            css = "better" if (delta > 0) == _higher_is_better(name) else "worse"
+        if is_number(delta) and delta:
+            css = "better" if (delta > 0) == higher_is_better(name) else "worse"
         rows.append(
-            f'<tr data-metric="{_esc(name)}" data-change="{css}"><td class="mono">{_esc(name)}</td>'
-            f'<td class="num">{_value(name, before.get(name))}</td>'
-            f'<td class="num">{_value(name, data.metrics.get(name))}</td>'
-            f'<td class="num {css}">{_delta(name, delta)}</td></tr>'
+            f'<tr data-metric="{esc(name)}" data-change="{css}"><td class="mono">{esc(name)}</td>'
+            f'<td class="num">{metric_text(name, before.get(name))}</td>'
+            f'<td class="num">{metric_text(name, data.metrics.get(name))}</td>'
+            f'<td class="num {css}">{change_text(name, delta)}</td></tr>'
         )
     path = data.baseline.get("path")
-    source = f" (<code>{_esc(path)}</code>)" if path else ""
+    source = f" (<code>{esc(path)}</code>)" if path else ""
     return (
         f'<section id="baseline"><h2>Against the baseline{source}</h2>'
         "<table><thead><tr><th>metric</th><th class=num>baseline</th>"
@@ -367,28 +307,28 @@ def _baseline(data: _Report) -> str:
 def _per_file(data: _Report) -> str:
     if not data.files:
         return ""
-    names = _headline_metrics(data.metrics) or sorted(
-        {n for f in data.files for n in _headline_metrics(f.get("metrics") or {})}, key=_metric_key
+    names = headline_metrics(data.metrics) or sorted(
+        {n for f in data.files for n in headline_metrics(f.get("metrics") or {})}, key=metric_key
     )
-    checks = _check_metrics(data.metrics)
-    head = "".join(f"<th class=num>{_esc(name)}</th>" for name in names)
+    checks = check_metrics(data.metrics)
+    head = "".join(f"<th class=num>{esc(name)}</th>" for name in names)
     rows = []
     for entry in data.files:
         metrics = _part(entry, "metrics", dict, {}, "files[].metrics")
         cells = "".join(
-            f'<td class="num" data-metric="{_esc(n)}">{_value(n, metrics.get(n))}</td>'
+            f'<td class="num" data-metric="{esc(n)}">{metric_text(n, metrics.get(n))}</td>'
             for n in names
         )
         failing = ", ".join(
-            f"{name[6:]} {_percent(metrics[name])}"
+            f"{name[6:]} {percent(metrics[name])}"
             for name in checks
-            if _is_number(metrics.get(name)) and metrics[name] > 0
+            if is_number(metrics.get(name)) and metrics[name] > 0
         )
         rows.append(
-            f'<tr><td class="mono">{_esc(entry.get("path", ""))}</td>'
-            f'<td class="num">{_count(entry.get("cases"))}</td>'
-            f'<td class="num">{_count(entry.get("samples"))}</td>{cells}'
-            f"<td>{_esc(failing) or '–'}</td></tr>"
+            f'<tr><td class="mono">{esc(entry.get("path", ""))}</td>'
+            f'<td class="num">{count_text(entry.get("cases"))}</td>'
+            f'<td class="num">{count_text(entry.get("samples"))}</td>{cells}'
+            f"<td>{esc(failing) or '–'}</td></tr>"
         )
     return (
         '<section id="files"><h2>Per file</h2><table><thead><tr><th>file</th>'
@@ -400,8 +340,8 @@ def _per_file(data: _Report) -> str:
 def _charts(data: _Report) -> str:
     per_check = [
         (name[6:], 1.0 - float(data.metrics[name]), "")
-        for name in _check_metrics(data.metrics)
-        if _is_number(data.metrics[name])
+        for name in check_metrics(data.metrics)
+        if is_number(data.metrics[name])
     ]
     per_file = _file_pass_rates(data)
     if not per_check and not per_file:
@@ -448,14 +388,14 @@ def _bar_chart(ident: str, bars: Sequence[tuple[str, float, str]]) -> str:
         shown = label if len(label) <= 40 else "…" + label[-39:]
         tone = "bar" if fraction >= 0.9 else "bar low" if fraction >= 0.5 else "bar bad"
         rows.append(
-            f'<g data-label="{_esc(label)}"><title>{_esc(label)}: {_percent(fraction)}'
-            f"{_esc(detail)}</title>"
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{_esc(shown)}</text>'
+            f'<g data-label="{esc(label)}"><title>{esc(label)}: {percent(fraction)}'
+            f"{esc(detail)}</title>"
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{esc(shown)}</text>'
             f'<rect class="track" x="{label_width}" y="{y + 3}" width="{bar_width}" height="16"/>'
             f'<rect class="{tone}" x="{label_width}" y="{y + 3}" '
             f'width="{bar_width * fraction:.1f}" height="16"/>'
-            f'<text x="{label_width + bar_width + 8}" y="{y + 15}">{_percent(fraction)}'
-            f"{_esc(detail)}</text></g>"
+            f'<text x="{label_width + bar_width + 8}" y="{y + 15}">{percent(fraction)}'
+            f"{esc(detail)}</text></g>"
         )
     return (
         f'<svg class="chart" id="{ident}" role="img" viewBox="0 0 {total} {len(bars) * height}" '
@@ -470,9 +410,9 @@ def _slowest(data: _Report) -> str:
             slow = _record(slow, "files[].slowest[]")
             seconds = slow.get("seconds")
             rows.append(
-                f'<tr><td class="mono">{_esc(entry.get("path", ""))}</td>'
-                f'<td class="mono">{_esc(slow.get("task_id", ""))}</td>'
-                f'<td class="num">{f"{seconds:.2f} s" if _is_number(seconds) else "–"}</td></tr>'
+                f'<tr><td class="mono">{esc(entry.get("path", ""))}</td>'
+                f'<td class="mono">{esc(slow.get("task_id", ""))}</td>'
+                f'<td class="num">{f"{seconds:.2f} s" if is_number(seconds) else "–"}</td></tr>'
             )
     if not rows:
         return ""
@@ -483,140 +423,8 @@ def _slowest(data: _Report) -> str:
     )
 
 
-def _failing(data: _Report) -> str:
-    failing = data.failing()
-    if not failing:
-        note = "no failing cases" if data.items else "no per-item records were given"
-        return (
-            f'<section id="failures"><h2>Failing cases</h2><p class="note">{note}</p></section>\n'
-        )
-    shown = failing[: data.max_cases]
-    note = ""
-    if len(shown) < len(failing):
-        where = f" in <code>{_esc(data.items_name)}</code>" if data.items_name else ""
-        note = (
-            f'<p class="note" id="cases-cut">showing the first {len(shown):,} of '
-            f"{plural(len(failing), 'failing case')}; every item is{where}</p>"
-        )
-    cases = "".join(_case(item, data.several_samples) for item in shown)
-    return (
-        f'<section id="failures"><h2>Failing cases ({len(failing):,})</h2>{note}'
-        '<div class="toolbar"><input id="case-filter" type="search" '
-        'placeholder="filter: task id, file, check, words of the failure" '
-        'aria-label="filter failing cases">'
-        '<button type="button" id="expand-all">expand all</button>'
-        '<button type="button" id="collapse-all">collapse all</button>'
-        f'<span class="meta" id="case-count">{len(shown):,} of {len(shown):,} shown</span></div>'
-        f'<div id="case-list">{cases}</div>'
-        '<p class="legend">The completion is <span class="hole">marked</span> between the end '
-        "of the prompt and the start of the suffix.</p></section>\n"
-    )
-
-
-def _case(item: Mapping[str, Any], several_samples: set[str]) -> str:
-    outcome = str(item.get("outcome", ""))
-    task = str(item.get("task_id") or item.get("nodeid") or "")
-    sample = item.get("sample")
-    checks = [str(name) for name in item.get("checks_failed") or []]
-    failure = _clip(str(item.get("failure") or ""))
-    search = " ".join([task, str(item.get("file", "")), outcome, *checks, failure]).lower()
-    badges = f'<span class="badge {_esc(outcome)}">{_esc(outcome)}</span>' + "".join(
-        f'<span class="badge check">{_esc(name)}</span>' for name in checks
-    )
-    if _is_number(sample) and str(item.get("task_id")) in several_samples:
-        task += f" · sample {sample}"
-    facts = _case_facts(item)
-    reference = item.get("canonical_solution")
-    expected = (
-        f"<h3>Reference middle</h3><pre>{_clipped_code(reference)}</pre>"
-        if isinstance(reference, str)
-        else ""
-    )
-    return (
-        f'<details class="case" data-search="{_esc(search)}">'
-        f'<summary><span class="mono">{_esc(task)}</span>{badges}</summary>'
-        f'<div class="body"><p class="meta">{_esc(item.get("nodeid", ""))}{facts}</p>'
-        f'<h3>Why it failed</h3><pre class="failure">{_esc(failure) or "(no failure text)"}</pre>'
-        f"<h3>The hole in context</h3>{_context(item)}{expected}</div></details>"
-    )
-
-
-def _case_facts(item: Mapping[str, Any]) -> str:
-    facts = []
-    if _is_number(item.get("edit_similarity")):
-        facts.append(f"es {item['edit_similarity']:.1f}")
-    if isinstance(item.get("exact_match"), bool):
-        facts.append("exact match" if item["exact_match"] else "not an exact match")
-    tests = item.get("passed_tests")
-    if isinstance(tests, bool):
-        facts.append("tests passed" if tests else "tests failed")
-    if _is_number(item.get("seconds")):
-        facts.append(f"{item['seconds']:.2f} s")
-    return "".join(f" · {_esc(fact)}" for fact in facts)
-
-
-def _context(item: Mapping[str, Any]) -> str:
-    """Prompt tail, the completion marked, suffix head: the hole as the model saw it."""
-    prompt = str(item.get("prompt") or "")
-    suffix = str(item.get("suffix") or "")
-    completion = item.get("completion")
-    middle = completion if isinstance(completion, str) else ""
-    above, cut_above = _tail_lines(prompt, LINES_ABOVE)
-    below, cut_below = _head_lines(suffix, LINES_BELOW)
-    hole = (
-        f'<mark class="hole" title="completion">{_clipped_code(middle)}</mark>'
-        if middle
-        else '<mark class="hole empty" title="empty completion"></mark>'
-    )
-    return (
-        "<pre class=context>"
-        + (f'<span class="cut">… {plural(cut_above, "line")} above</span>\n' if cut_above else "")
-        + _code(above)
-        + hole
-        + _code(below)
-        + (f'\n<span class="cut">… {plural(cut_below, "line")} below</span>' if cut_below else "")
-        + "</pre>"
-    )
-
-
-def _tail_lines(text: str, count: int) -> tuple[str, int]:
-    """The last ``count`` lines of ``text`` (the one the hole sits in counts) and how many
-    whole lines were left out."""
-    lines = text.split("\n")
-    kept = lines[-count:]
-    tail = "\n".join(kept)
-    if len(tail) > TEXT_LIMIT:
-        tail = "…" + tail[-TEXT_LIMIT:]
-    return tail, len(lines) - len(kept)
-
-
-def _head_lines(text: str, count: int) -> tuple[str, int]:
-    lines = text.split("\n")
-    kept = lines[:count]
-    head = "\n".join(kept)
-    if len(head) > TEXT_LIMIT:
-        head = head[:TEXT_LIMIT] + "…"
-    return head, len(lines) - len(kept)
-
-
-def _clip(text: str) -> str:
-    if len(text) <= TEXT_LIMIT:
-        return text
-    return f"{text[:TEXT_LIMIT]}… [{len(text) - TEXT_LIMIT:,} more characters]"
-
-
-def _clipped_code(text: str) -> str:
-    """Code as HTML, cut at TEXT_LIMIT with the cut said outside the code."""
-    if len(text) <= TEXT_LIMIT:
-        return _code(text)
-    return (
-        f'{_code(text[:TEXT_LIMIT])}<span class="cut">… '
-        f"{plural(len(text) - TEXT_LIMIT, 'more character')}</span>"
-    )
-
-
 def _footer(data: _Report) -> str:
     from pytest_fim import __version__
 
-    records = f" Per-item records: <code>{_esc(data.items_name)}</code>." if data.items_name else ""
+    records = f" Per-item records: <code>{esc(data.items_name)}</code>." if data.items_name else ""
     return f'<footer class="meta"><p>Written by pytest-fim {__version__}.{records}</p></footer>\n'
