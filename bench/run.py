@@ -5,8 +5,9 @@ their reference, in one run, and prints a Markdown table; this entry point
 runs them all, prints the tables in issue order and fails if any figure
 does. The scripts that need the HumanEval infilling sets are given the folder
 of ``--data`` or ``$PYTEST_FIM_DATA``; without one they are not run, and the
-last line says so. The fuzz soak is long and runs only when asked (``--soak N``
-examples per entry point).
+last line says so. ``eval_speed.py`` also clones the human-eval-infilling
+harness (from ``$PYTEST_FIM_HARNESS`` if set). The fuzz soak is long and runs
+only when asked (``--soak N`` examples per entry point).
 
 Run: ``python bench/run.py [--data DATA_DIR] [--soak 100000]``.
 Exit status 1 if any figure fails or any script breaks.
@@ -37,6 +38,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("cli_speed.py", False),
     ("fill_scaling.py", False),
     ("snapshot_speed.py", False),
+    ("eval_speed.py", True),
 ]
 
 

@@ -249,7 +249,7 @@ def _gate(data: _Report) -> str:
         return ""
     passed = bool(data.gate.get("passed"))
     status = (
-        '<span class="status pass">gate passed</span>'
+        '<span class="status pass">gate passed</span> <span class="meta">no bound missed</span>'
         if passed
         else '<span class="status fail">gate failed</span>'
     )

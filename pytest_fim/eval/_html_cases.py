@@ -71,8 +71,9 @@ def _case(item: Mapping[str, Any], several_samples: set[str]) -> str:
     if len(failure) > TEXT_LIMIT:
         failure = f"{failure[:TEXT_LIMIT]}… [{len(failure) - TEXT_LIMIT:,} more characters]"
     search = " ".join([task, str(item.get("file", "")), outcome, *checks, failure]).lower()
-    badges = f'<span class="badge {esc(outcome)}">{esc(outcome)}</span>' + "".join(
-        f'<span class="badge check">{esc(name)}</span>' for name in checks
+    # Spaces between the badges: copied or read aloud, the summary stays words.
+    badges = f' <span class="badge {esc(outcome)}">{esc(outcome)}</span>' + "".join(
+        f' <span class="badge check">{esc(name)}</span>' for name in checks
     )
     if is_number(item.get("sample")) and str(item.get("task_id")) in several_samples:
         task += f" · sample {item['sample']}"
