@@ -310,14 +310,15 @@ def test_hidden_characters_in_code_are_shown_as_escapes(page: Page) -> None:
     assert "\u202e" not in render_html(known_report(), known_items())
 
 
-def test_the_one_script_is_the_one_the_policy_allows() -> None:
+@pytest.mark.parametrize("tag", ["script", "style"])
+def test_the_one_script_and_style_sheet_are_the_ones_the_policy_allows(tag: str) -> None:
     source = render_html(known_report(), known_items())
     policy = Page(source).one("meta", http_equiv="Content-Security-Policy").attrs["content"] or ""
     assert "default-src 'none'" in policy
-    script = re.search(r"<script>(.*?)</script>", source, re.S)
-    assert script is not None
-    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
-    assert f"script-src 'sha256-{digest}'" in policy
+    found = re.findall(rf"<{tag}>(.*?)</{tag}>", source, re.S)
+    assert len(found) == 1
+    digest = base64.b64encode(hashlib.sha256(found[0].encode()).digest()).decode()
+    assert f"{tag}-src 'sha256-{digest}'" in policy
 
 
 def test_the_page_loads_nothing_from_anywhere() -> None:

@@ -119,11 +119,14 @@ def test_an_error_in_a_page_is_caught(browser: Page, tmp_path: Path) -> None:
     assert "missing is not defined" in browser.errors()[1]["text"]
 
 
-def test_a_script_slipped_into_the_report_is_blocked_and_reported(
+def test_a_script_or_style_slipped_into_the_report_is_blocked_and_reported(
     browser: Page, tmp_path: Path
 ) -> None:
+    # Defence in depth behind the escaping: the page's policy allows only its own.
     source = render_html(known_report(), [])
-    broken = source.replace("</body>", "<script>window.__pwned = 1</script></body>")
-    show(browser, tmp_path, broken, "broken.html")
+    slipped = "<script>window.__pwned = 1</script><style>body { display: none }</style>"
+    show(browser, tmp_path, source.replace("</body>", slipped + "</body>"), "broken.html")
     assert browser.evaluate("typeof window.__pwned") == "undefined"
-    assert any("Content Security Policy" in message["text"] for message in browser.errors())
+    assert browser.evaluate("getComputedStyle(document.body).display") == "block"
+    blocked = [m["text"] for m in browser.errors() if "Content Security Policy" in m["text"]]
+    assert len(blocked) == 2, browser.errors()

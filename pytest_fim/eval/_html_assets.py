@@ -109,17 +109,13 @@ SCRIPT = """
 """
 
 
-def _script_hash(script: str) -> str:
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
+def _hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 #: The page's Content-Security-Policy: nothing is loaded from anywhere, and only
-#: the one script above runs (by its hash), so a completion that smuggles markup
-#: past the escaping could still neither run code nor reach the network.
-CSP = (
-    "default-src 'none'; "
-    f"script-src '{_script_hash(SCRIPT)}'; "
-    "style-src 'unsafe-inline'; "
-    "img-src data:"
-)
+#: the one script and the one style sheet above apply (by their hashes), so a
+#: completion that smuggled markup past the escaping could still neither run code,
+#: restyle the page nor reach the network.
+CSP = f"default-src 'none'; script-src '{_hash(SCRIPT)}'; style-src '{_hash(STYLE)}'; img-src data:"
