@@ -116,7 +116,9 @@ class Page:
         self._load_fired = False
         self.messages.clear()
         self.requests.clear()
-        self.send("Page.navigate", {"url": url})
+        navigated = self.send("Page.navigate", {"url": url})
+        if navigated.get("errorText"):
+            raise AssertionError(f"Chromium could not open {url}: {navigated['errorText']}")
         while not self._load_fired:
             self._handle(self._read())
         # A round trip after the load: every event sent before it has arrived.
@@ -153,6 +155,8 @@ class Page:
         return message
 
     def _handle(self, event: dict[str, Any]) -> None:
+        if event.get("sessionId") != self._session:
+            return  # another target's (the browser's own first tab, say)
         method, params = event.get("method"), event.get("params", {})
         if method == "Page.loadEventFired":
             self._load_fired = True
