@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("yaml")
 
-from pytest_fim.cassette import (  # noqa: E402 - after the skip
+from pytest_fim.cassette import (
     DONE,
     FORMAT,
     Cassette,
