@@ -46,15 +46,18 @@ ANY_INDEX = _AnyIndex()
 PatternPart = str | int | _AnyIndex
 
 
-def format_path(parts: Iterable[PathPart]) -> str:
+def format_path(parts: Iterable[PatternPart]) -> str:
     """Format a path as ``choices[0].message.content``; '' for the root.
 
     Keys that are not identifiers are quoted: ``usage["weird-key"]``, with
-    characters a terminal would hide or act on (control, bidi) as escapes.
+    characters a terminal would hide or act on (control, bidi) as escapes;
+    :data:`ANY_INDEX` is written ``[*]``.
     """
     out: list[str] = []
     for part in parts:
-        if isinstance(part, int):
+        if isinstance(part, _AnyIndex):
+            out.append("[*]")
+        elif isinstance(part, int):
             out.append(f"[{part}]")
         elif _IDENTIFIER.match(part):
             out.append(f".{part}" if out else part)

@@ -22,19 +22,24 @@ from pytest_fim.cassette._format import (
     load_cassette,
     loads_cassette,
 )
+from pytest_fim.cassette._handler import MODES
 from pytest_fim.cassette._match import DEFAULT_MATCH_ON, MATCHABLE, Player, match_fields
+from pytest_fim.cassette._session import FIMCassette, cassette_path
 
 __all__ = [
     "DEFAULT_MATCH_ON",
     "DONE",
     "FORMAT",
     "MATCHABLE",
+    "MODES",
     "Cassette",
     "CassetteFormatError",
+    "FIMCassette",
     "Interaction",
     "Player",
     "RecordedRequest",
     "RecordedResponse",
+    "cassette_path",
     "dump_cassette",
     "load_cassette",
     "loads_cassette",

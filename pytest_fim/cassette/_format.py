@@ -41,8 +41,10 @@ __all__ = [
     "RecordedRequest",
     "RecordedResponse",
     "dump_cassette",
+    "events_from_sse",
     "load_cassette",
     "loads_cassette",
+    "recorded_response",
 ]
 
 #: The format key every cassette starts with; a later incompatible layout gets /2.
@@ -247,6 +249,40 @@ class Cassette:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         return target
+
+
+def events_from_sse(raw: bytes) -> list[Any]:
+    """Each server-sent event's data, in order: its JSON object, or its text as sent.
+
+    Lines other than ``data:`` (comments, ``event:``, ``id:``) are not kept.
+    """
+    text = raw.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    events: list[Any] = []
+    for block in text.split("\n\n"):
+        data = [
+            line[5:].removeprefix(" ") for line in block.split("\n") if line.startswith("data:")
+        ]
+        if not data:
+            continue
+        joined = "\n".join(data)
+        try:
+            parsed = json.loads(joined)
+        except ValueError:
+            parsed = None
+        events.append(parsed if isinstance(parsed, dict) else joined)
+    return events
+
+
+def recorded_response(status: int, headers: dict[str, str], content: bytes) -> RecordedResponse:
+    """A response as received, in its stored form: events for a stream, parsed JSON
+    for a JSON body, text otherwise. ``headers`` are stored as given."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if "text/event-stream" in content_type:
+        return RecordedResponse(status, headers, events=events_from_sse(content))
+    try:
+        return RecordedResponse(status, headers, body=json.loads(content))
+    except ValueError:
+        return RecordedResponse(status, headers, text=content.decode("utf-8", "replace"))
 
 
 def _ordered_body(body: Any) -> Any:
