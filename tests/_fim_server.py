@@ -112,6 +112,9 @@ def _chunks(response: dict[str, Any]) -> list[dict[str, Any]]:
 def _make_handler(server: FIMServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes: with Nagle's algorithm on,
+        # a kept-alive client waits out the delayed ACK (40 ms) on every request.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: the test output is the user's

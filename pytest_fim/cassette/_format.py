@@ -309,26 +309,58 @@ def _headers(value: Any, where: str) -> dict[str, str]:
 # ---------------------------------------------------------------- YAML
 
 
-_DUMPER: Any = None
+_DUMPERS: dict[bool, Any] = {}
 
 
-def _dumper() -> Any:
-    """A safe dumper (the C one when available) that writes multi-line text as ``|`` blocks."""
-    global _DUMPER
-    if _DUMPER is None:
+def _dumper(tabs: bool = False) -> Any:
+    """A safe dumper that writes multi-line text as ``|`` blocks; no anchors.
+
+    PyYAML's emitter will not put a tab in a literal block (YAML allows it),
+    so Go code or a Makefile would come out as one escaped line. With
+    ``tabs`` the pure Python emitter, taught otherwise, writes the file;
+    without, the C one (several times faster) when PyYAML has it.
+    """
+    if tabs not in _DUMPERS:
         yaml = _yaml()
-        base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        base = yaml.SafeDumper if tabs else getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
         class Dumper(base):  # type: ignore[misc,valid-type]
-            """Safe dumping; code as literal blocks."""
+            """Safe dumping; code as literal blocks; no anchors."""
+
+            def ignore_aliases(self, data: Any) -> bool:
+                return True
+
+            def analyze_scalar(self, scalar: str) -> Any:  # the Python emitter's only
+                analysis = super().analyze_scalar(scalar)
+                # A tab may not open a block: its indentation is read from that line.
+                tabbed = "\t" in scalar and not scalar.startswith("\t")
+                if tabbed and "\n" in scalar and not analysis.allow_block:
+                    untabbed = super().analyze_scalar(scalar.replace("\t", " "))
+                    analysis.allow_block = untabbed.allow_block
+                return analysis
 
         def represent_str(dumper: Any, data: str) -> Any:
-            style = "|" if "\n" in data and data.strip() else None
+            style = None
+            if "\n" in data:
+                # Code as a literal block; text YAML cannot hold as one (only
+                # line breaks, a space before a break) as one escaped line.
+                style = "|" if data.strip() and " \n" not in data and data[-1] != " " else '"'
             return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
         Dumper.add_representer(str, represent_str)
-        _DUMPER = Dumper
-    return _DUMPER
+        _DUMPERS[tabs] = Dumper
+    return _DUMPERS[tabs]
+
+
+def _has_tabbed_block(value: Any) -> bool:
+    """True when some multi-line text in ``value`` holds a tab (see :func:`_dumper`)."""
+    if isinstance(value, str):
+        return "\t" in value and "\n" in value
+    if isinstance(value, dict):
+        return any(_has_tabbed_block(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_tabbed_block(item) for item in value)
+    return False
 
 
 def dump_cassette(cassette: Cassette) -> str:
@@ -337,20 +369,22 @@ def dump_cassette(cassette: Cassette) -> str:
         "format": FORMAT,
         "interactions": [interaction.to_data() for interaction in cassette.interactions],
     }
+    return dump_yaml(data)
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` as YAML the way a cassette is written (what :mod:`._reader` reads back)."""
+    # No folding of long lines: a long prompt stays on one line, as in the code.
+    dumper = _dumper(tabs=_has_tabbed_block(data))
     text: str = _yaml().dump(
-        data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100, indent=2
+        data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1 << 30, indent=2
     )
     return text
 
 
 def loads_cassette(text: str | bytes, source: str = "<cassette>") -> Cassette:
     """Read cassette YAML text. Raises :class:`CassetteFormatError` naming ``source``."""
-    yaml = _yaml()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(text, Loader=loader)  # a safe loader: no object tags
-    except yaml.YAMLError as exc:
-        raise CassetteFormatError(f"{source}: not valid YAML: {exc}") from None
+    data = _parsed(text, source)
     if not isinstance(data, dict) or "interactions" not in data:
         raise CassetteFormatError(
             f"{source}: not a pytest-fim cassette (expected 'format: {FORMAT}' "
@@ -375,6 +409,24 @@ def loads_cassette(text: str | bytes, source: str = "<cassette>") -> Cassette:
             )
         )
     return Cassette(interactions)
+
+
+def _parsed(text: str | bytes, source: str) -> Any:
+    """The YAML ``text`` as data: read fast when it is as the writer wrote it,
+    by PyYAML's safe loader otherwise (a file edited by hand, say)."""
+    from pytest_fim.cassette import _reader
+
+    yaml = _yaml()
+    try:
+        decoded = text.decode("utf-8") if isinstance(text, bytes) else text
+        return _reader.read(decoded)
+    except (_reader.Unsupported, UnicodeDecodeError):
+        pass
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # a safe loader: no object tags
+    except yaml.YAMLError as exc:
+        raise CassetteFormatError(f"{source}: not valid YAML: {exc}") from None
 
 
 def load_cassette(path: str | Path) -> Cassette:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pytest_fim._clients import WireRequest, WireResponse
@@ -38,6 +38,9 @@ from pytest_fim.cassette._secrets import (
     secret_values,
 )
 from pytest_fim.problems import FIMAssertionError, shorten
+
+if TYPE_CHECKING:
+    from pytest_fim.cassette._live import Connections
 
 __all__ = ["MODES", "CassetteHandler", "describe_request"]
 
@@ -75,6 +78,12 @@ class CassetteHandler:
 
     def __post_init__(self) -> None:
         self.player = Player(self.cassette, self.match_on)
+        self.connections: Connections | None = None  # opened by the first live request
+
+    def close(self) -> None:
+        """Close the connections live requests kept open."""
+        if self.connections is not None:
+            self.connections.close()
 
     @property
     def replays(self) -> bool:
@@ -138,11 +147,13 @@ class CassetteHandler:
 
     def _live(self, request: WireRequest) -> tuple[WireResponse, RecordedResponse]:
         __tracebackhide__ = True
-        from pytest_fim.cassette._live import send
+        from pytest_fim.cassette._live import Connections
 
         self.secrets |= secret_values(request.headers, request.url)
+        if self.connections is None:
+            self.connections = Connections()
         try:
-            answer = send(request)
+            answer = self.connections.send(request)
         except OSError as exc:
             raise self._fail(
                 f"fim_cassette: could not reach {_origin(request.url)} to "

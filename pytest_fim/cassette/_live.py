@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pytest_fim._clients._guard import RECORDER_LIVE
 from pytest_fim._clients._wire import WireRequest
 
-__all__ = ["LiveAnswer", "send"]
+__all__ = ["Connections", "LiveAnswer"]
 
 #: Headers the connection writes itself, or that would make the answer harder to store.
 _NOT_SENT = frozenset({"host", "content-length", "accept-encoding", "connection"})
@@ -41,33 +41,77 @@ class LiveAnswer:
         self.content = content
 
 
-def send(request: WireRequest) -> LiveAnswer:
-    """Send ``request`` to its URL and read the answer whole.
+class Connections:
+    """Kept-alive connections to the servers a test records from, one per origin.
 
-    Raises ``OSError`` (``ConnectionError``, a timeout) when the server cannot be reached.
+    A recording test sends its requests one after the other, as its client
+    would on its own pooled connection; opening a connection per request would
+    make recording slower than the code under test is on its own.
     """
-    parts = urlsplit(request.url)
-    secure = parts.scheme == "https"
-    cls = _real(http.client.HTTPSConnection if secure else http.client.HTTPConnection)
-    host = parts.hostname or "localhost"
-    connection = cls(host, parts.port, timeout=_TIMEOUT)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    token = RECORDER_LIVE.set(True)
-    try:
-        connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", parts.netloc.rpartition("@")[2])
-        connection.putheader("Accept-Encoding", "identity")
-        connection.putheader("Content-Length", str(len(request.body)))
-        for name, value in request.headers.items():
-            if name.lower() not in _NOT_SENT:
-                connection.putheader(name, value)
-        connection.endheaders(request.body)
-        response = connection.getresponse()
-        content = response.read()
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, str, int | None], http.client.HTTPConnection] = {}
+
+    def send(self, request: WireRequest) -> LiveAnswer:
+        """Send ``request`` to its URL and read the answer whole.
+
+        Raises ``OSError`` (``ConnectionError``, a timeout) when the server
+        cannot be reached.
+        """
+        parts = urlsplit(request.url)
+        origin = (parts.scheme, parts.hostname or "localhost", parts.port)
+        kept = self._open.pop(origin, None)
+        if kept is not None:
+            try:
+                return self._exchange(kept, origin, request)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                pass  # the server closed the kept connection while idle: open a new one
+        return self._exchange(self._connect(origin), origin, request)
+
+    def close(self) -> None:
+        """Close every kept connection."""
+        for connection in self._open.values():
+            connection.close()
+        self._open.clear()
+
+    @staticmethod
+    def _connect(origin: tuple[str, str, int | None]) -> http.client.HTTPConnection:
+        scheme, host, port = origin
+        secure = scheme == "https"
+        cls = _real(http.client.HTTPSConnection if secure else http.client.HTTPConnection)
+        connection: http.client.HTTPConnection = cls(host, port, timeout=_TIMEOUT)
+        return connection
+
+    def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        origin: tuple[str, str, int | None],
+        request: WireRequest,
+    ) -> LiveAnswer:
+        parts = urlsplit(request.url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        token = RECORDER_LIVE.set(True)
+        try:
+            connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", parts.netloc.rpartition("@")[2])
+            connection.putheader("Accept-Encoding", "identity")
+            connection.putheader("Content-Length", str(len(request.body)))
+            for name, value in request.headers.items():
+                if name.lower() not in _NOT_SENT:
+                    connection.putheader(name, value)
+            connection.endheaders(request.body)
+            response = connection.getresponse()
+            content = response.read()
+        except BaseException:
+            connection.close()
+            raise
+        finally:
+            RECORDER_LIVE.reset(token)
+        if response.will_close:
+            connection.close()
+        else:
+            self._open[origin] = connection
         headers = {name.lower(): value for name, value in response.getheaders()}
         return LiveAnswer(response.status, headers, content)
-    finally:
-        RECORDER_LIVE.reset(token)
-        connection.close()

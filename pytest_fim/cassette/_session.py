@@ -115,6 +115,7 @@ class FIMCassette:
         """
         from pytest_fim.mock import _chain
 
+        self.handler.close()
         shown = set(map(id, _chain(failure)))
         problems = [str(error) for error in self.handler.failures if id(error) not in shown]
         warnings = list(self.handler.notes)
