@@ -61,6 +61,7 @@ class CassetteFormatError(ValueError):
 
 
 def _yaml() -> Any:
+    """PyYAML; raises ``ImportError`` naming the extra when it is missing."""
     try:
         import yaml  # type: ignore[import-untyped,unused-ignore]
     except ImportError:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_fim.cassette._format import Cassette, load_cassette
+from pytest_fim.cassette._format import Cassette, _yaml, load_cassette
 from pytest_fim.cassette._handler import MODES, CassetteHandler
 from pytest_fim.cassette._match import match_fields
 from pytest_fim.cassette._secrets import find_secrets
@@ -58,6 +58,7 @@ class FIMCassette:
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown record mode {mode!r}: expected one of {', '.join(MODES)}")
+        _yaml()  # a missing PyYAML is said before the test runs, not when it writes
         self.path = Path(path)
         self.mode = mode
         fields = match_fields(match_on, ignore)
