@@ -21,7 +21,7 @@ pytest.importorskip("yaml")
 
 #: A Mistral-shaped key: 32 letters and digits, mixed case. Must never reach a file.
 KEY = "CanaryKey0123456789abcdefGHIJKLM"
-CASSETTE = Path("cassettes", "test_user", "test_it.yaml")
+CASSETTE = Path("cassettes", "test_user", "test_it.fim.yaml")
 
 HEADER = """
 import asyncio
@@ -71,7 +71,7 @@ def run(pytester: pytest.Pytester, url: str, body: str, *args: str) -> pytest.Ru
 
 
 def cassette_text(pytester: pytest.Pytester, name: str = "test_it") -> str:
-    return (pytester.path / "cassettes" / "test_user" / f"{name}.yaml").read_text()
+    return (pytester.path / "cassettes" / "test_user" / f"{name}.fim.yaml").read_text()
 
 
 def no_key_anywhere(pytester: pytest.Pytester) -> None:
@@ -180,7 +180,7 @@ def test_none_mode_without_a_cassette_fails_naming_the_flag(
         [
             "*fim_cassette: no cassette to answer FIM request POST /v1/fim/completions "
             "model='codestral-latest' prompt='def add(a, b):\\n' stream=False",
-            "*record it: pytest --fim-record=once (writes *test_it.yaml)",
+            "*record it: pytest --fim-record=once (writes *test_it.fim.yaml)",
         ]
     )
     assert fim_server.requests == []
@@ -203,7 +203,7 @@ def test_it():
         [
             "*fim_cassette: no recorded interaction matches FIM request POST "
             "/v1/fim/completions model='codestral-latest'*",
-            "*cassette *test_it.yaml, mode none",
+            "*cassette *test_it.fim.yaml, mode none",
             "*closest recorded request: interactions[[]0[]] differs in prompt*",
             "*prompt: changed (-expected +actual):",
             "*-    '''Add.'''",
@@ -333,7 +333,7 @@ def test_it():
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*fim_cassette: refused to write *test_it.yaml: it would hold a secret",
+            "*fim_cassette: refused to write *test_it.fim.yaml: it would hold a secret",
             f"*interactions[[]0[]].*: {found}",
             "*nothing was written*",
         ]
@@ -376,7 +376,7 @@ def test_verify_passes_when_the_shape_holds_and_fails_on_drift(
         result.assert_outcomes(passed=1, errors=1)
         result.stdout.fnmatch_lines(
             [
-                "*fim_cassette: the live API has drifted from the cassette *test_it.yaml "
+                "*fim_cassette: the live API has drifted from the cassette *test_it.fim.yaml "
                 "(nothing rewritten):",
                 "*POST /v1/fim/completions model='codestral-latest' prompt='def add(a, b):\\n':",
                 line,
@@ -428,10 +428,12 @@ class TestGroup:
         complete("folder")
 """
     run(pytester, fim_server.url, body, "--fim-record=once", "--fim-cassette-dir=tapes")
-    assert (pytester.path / "tapes" / "test_user" / "TestGroup.test_it_1.yaml").is_file()
+    assert (pytester.path / "tapes" / "test_user" / "TestGroup.test_it_1.fim.yaml").is_file()
     pytester.makeini("[pytest]\nfim_cassette_dir = recorded/fim\n")
     run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
-    assert (pytester.path / "recorded" / "fim" / "test_user" / "TestGroup.test_it_1.yaml").is_file()
+    assert (
+        pytester.path / "recorded" / "fim" / "test_user" / "TestGroup.test_it_1.fim.yaml"
+    ).is_file()
 
 
 @pytest.mark.parametrize(
@@ -524,7 +526,7 @@ def test_it():
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["*test_it.yaml: unsupported cassette format 'pytest-fim-cassette/9'*"]
+        ["*test_it.fim.yaml: unsupported cassette format 'pytest-fim-cassette/9'*"]
     )
 
 
@@ -565,3 +567,31 @@ def test_untouched():
             'FIM cassettes need PyYAML: pip install "pytest-fim[record]"',
         ]
     )
+
+
+def test_beside_pytest_recording_fim_requests_are_recorded_once(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    pytest.importorskip("pytest_recording")
+    httpx = pytest.importorskip("httpx")
+    assert httpx
+    body = """
+import httpx
+
+@pytest.mark.vcr
+@pytest.mark.fim_cassette
+def test_it():
+    assert "return a + b" in complete("under vcr")
+    assert httpx.get(URL + "/health").json() == {"ok": True}
+"""
+    recorded = run(pytester, fim_server.url, body, "--record-mode=once", "--fim-record=once")
+    recorded.assert_outcomes(passed=1)
+    assert (len(fim_server.requests), fim_server.gets) == (1, ["/health"])
+    # pytest-recording's cassette holds the other request; ours the FIM one, once.
+    theirs = (pytester.path / "cassettes" / "test_user" / "test_it.yaml").read_text()
+    assert "/health" in theirs and "fim/completions" not in theirs
+    assert cassette_text(pytester).count("- request:") == 1
+    replayed = run(pytester, fim_server.url, body, "--record-mode=none")
+    replayed.assert_outcomes(passed=1)
+    assert (len(fim_server.requests), fim_server.gets) == (1, ["/health"])
+    no_key_anywhere(pytester)

@@ -21,13 +21,14 @@ from pytest_fim.problems import FIMAssertionError
 
 __all__ = ["EXTENSION", "FIMCassette", "cassette_path"]
 
-EXTENSION = ".yaml"
+#: Not ".yaml" alone: pytest-recording writes <test>.yaml in the same folder.
+EXTENSION = ".fim.yaml"
 _UNSAFE = re.compile(r"[^\w.-]+")
 _CLIENTS = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 
 
 def cassette_path(folder: Path, module: str, test: str) -> Path:
-    """``folder/<module>/<test>.yaml``, with characters a file name cannot hold as ``_``."""
+    """``folder/<module>/<test>.fim.yaml``, with characters a file name cannot hold as ``_``."""
     name = _UNSAFE.sub("_", test).strip("_") or "test"
     return folder / _UNSAFE.sub("_", module) / f"{name}{EXTENSION}"
 
