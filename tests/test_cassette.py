@@ -40,8 +40,12 @@ KEY = "{key}"
 SUFFIX = "\\nprint(add(1, 2))\\n"
 
 
+HELD = []
+
+
 def client():
-    return Mistral(api_key=KEY, server_url=URL)
+    HELD.append(Mistral(api_key=KEY, server_url=URL))  # SDK 1.x closes a client nothing holds
+    return HELD[-1]
 
 
 def complete(prompt="def add(a, b):\\n", **keywords):

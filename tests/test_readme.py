@@ -94,7 +94,10 @@ def _record_cassette(pytester: pytest.Pytester, server: Any) -> None:
     (recorded,) = pytester.path.glob("cassettes/test_readme_example/*.fim.yaml")
     pasted = PASTED_CASSETTE.search(README.read_text(encoding="utf-8"))
     assert pasted is not None, "the README shows no recorded cassette"
-    assert recorded.read_text(encoding="utf-8") == pasted.group(1)
+    text = recorded.read_text(encoding="utf-8")
+    if metadata.version("mistralai").startswith("1."):  # it sends its default top_p too
+        text = text.replace("      top_p: 1.0\n", "", 1)
+    assert text == pasted.group(1)
 
 
 #: "SDK 2.x and 3.x raise `X`", "SDK 1.8 raises pydantic's `Y`": versions -> error name.
