@@ -599,3 +599,19 @@ def test_it():
     replayed.assert_outcomes(passed=1)
     assert (len(fim_server.requests), fim_server.gets) == (1, ["/health"])
     no_key_anywhere(pytester)
+
+
+def test_only_the_recorder_itself_reaches_a_mistral_host(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+import socket
+
+import pytest
+
+def test_it(fim_cassette):
+    with pytest.raises(AssertionError, match="fim_cassette: stopped a connection to "
+                       "api.mistral.ai:443 by test_user"):
+        socket.getaddrinfo("api.mistral.ai", 443)
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider", "--fim-record=all").assert_outcomes(passed=1)
