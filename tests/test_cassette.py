@@ -615,3 +615,38 @@ def test_it(fim_cassette):
 """
     )
     pytester.runpytest("-p", "no:cacheprovider", "--fim-record=all").assert_outcomes(passed=1)
+
+
+def test_aiohttp_and_urllib_record_and_replay(pytester: pytest.Pytester, fim_server: Any) -> None:
+    pytest.importorskip("aiohttp")
+    body = """
+import json
+import urllib.request
+
+import aiohttp
+
+@pytest.mark.fim_cassette
+def test_it(request):
+    if request.config.getoption("--fim-record") == "none":
+        request.getfixturevalue("no_sockets")
+
+    async def go():
+        request = {"model": "codestral-latest", "prompt": "aiohttp", "stream": True}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(URL + "/v1/fim/completions", json=request) as answer:
+                return [line async for line in answer.content]
+
+    lines = asyncio.run(go())
+    assert lines[-2:] == [b"data: [DONE]\\n", b"\\n"]
+    sent = urllib.request.Request(
+        URL + "/v1/fim/completions",
+        data=json.dumps({"model": "codestral-latest", "prompt": "urllib"}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    answer = json.load(urllib.request.urlopen(sent))
+    assert answer["choices"][0]["message"]["content"].startswith("    # 6 characters")
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    assert cassette_text(pytester).count("- request:") == 2
+    run(pytester, fim_server.url, body).assert_outcomes(passed=1)
+    assert len(fim_server.requests) == 2
