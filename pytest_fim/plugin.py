@@ -69,7 +69,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fim-cassette-dir",
         default=None,
         help="folder of FIM cassettes (default: the fim_cassette_dir ini option, else "
-        "cassettes/ beside each test file); a cassette is <folder>/<module>/<test>.yaml",
+        "cassettes/ beside each test file); a cassette is <folder>/<module>/<test>.fim.yaml",
     )
     group.addoption(
         "--fim-replay-chunking",
@@ -326,7 +326,7 @@ def fim_cassette(
 ) -> Iterator[FIMCassette]:
     """Answer this test's FIM requests from its cassette, or record them (``--fim-record``).
 
-    The cassette is ``<test dir>/cassettes/<module>/<test>.yaml`` (folder:
+    The cassette is ``<test dir>/cassettes/<module>/<test>.fim.yaml`` (folder:
     ``--fim-cassette-dir`` or ini ``fim_cassette_dir``). Fails the test for a
     request the mode may not send live, when a secret would be written
     (nothing is), and in ``--fim-record=verify`` when the live API's answers

@@ -33,8 +33,10 @@ class FIMServer:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.gets: list[str] = []
         self.drift: str | None = None
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.owner = self  # type: ignore[attr-defined]
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -53,7 +55,8 @@ class FIMServer:
     def answer(self, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         """The response the API would give ``body`` (made up, but the same every time)."""
         prompt = str(body.get("prompt", ""))
-        digest = hashlib.md5(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        asked = [body.get(name) for name in ("model", "prompt", "suffix", "stream")]
+        digest = hashlib.md5(json.dumps(asked).encode()).hexdigest()
         content = f"    # {len(prompt)} characters before\n    return a + b\n"
         if "ECHO KEY" in prompt:
             content = f"    key = {headers.get('authorization', '')!r}\n"
@@ -109,62 +112,74 @@ def _chunks(response: dict[str, Any]) -> list[dict[str, Any]]:
     return chunks
 
 
-def _make_handler(server: FIMServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in separate writes: with Nagle's algorithm on,
-        # a kept-alive client waits out the delayed ACK (40 ms) on every request.
-        disable_nagle_algorithm = True
+def _asked_status(prompt: str) -> int | None:
+    return next((status for status in (429, 500) if f"STATUS {status}" in prompt), None)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # quiet: the test output is the user's
 
-        def _head(self, status: int, content_type: str, extra: dict[str, str]) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("x-request-id", uuid.uuid4().hex)
-            self.send_header("Set-Cookie", f"session={uuid.uuid4().hex}; Path=/")
-            for name, value in extra.items():
-                self.send_header(name, value)
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle's algorithm on,
+    # a kept-alive client waits out the delayed ACK (40 ms) on every request.
+    disable_nagle_algorithm = True
 
-        def _json(self, status: int, data: Any, extra: dict[str, str] | None = None) -> None:
-            raw = json.dumps(data).encode()
-            self._head(
-                status, "application/json", {"Content-Length": str(len(raw)), **(extra or {})}
-            )
-            self.end_headers()
-            self.wfile.write(raw)
+    @property
+    def fim(self) -> FIMServer:
+        """The stand-in this request came to."""
+        owner: FIMServer = self.server.owner  # type: ignore[attr-defined]
+        return owner
 
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            server.headers.append(headers)
-            if not self.path.split("?")[0].endswith("/v1/fim/completions"):
-                self._json(404, {"detail": "Not Found"})
-                return
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                self._json(422, {"object": "error", "message": "JSON decode error"})
-                return
-            server.requests.append(body)
-            prompt = str(body.get("prompt", ""))
-            for status in (429, 500):
-                if f"STATUS {status}" in prompt:
-                    error = {"object": "error", "message": f"status {status}", "type": "x"}
-                    self._json(status, error, {"Retry-After": "0"} if status == 429 else None)
-                    return
-            response = server.answer(body, headers)
-            if not body.get("stream"):
-                self._json(200, response)
-                return
-            self._head(200, "text/event-stream", {"Transfer-Encoding": "chunked"})
-            self.end_headers()
-            events = [json.dumps(chunk) for chunk in _chunks(response)] + ["[DONE]"]
-            for event in events:
-                data = f"data: {event}\n\n".encode()
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-            self.wfile.write(b"0\r\n\r\n")
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # quiet: the test output is the user's
 
-    return Handler
+    def _head(self, status: int, content_type: str, extra: dict[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("x-request-id", uuid.uuid4().hex)
+        self.send_header("Set-Cookie", f"session={uuid.uuid4().hex}; Path=/")
+        for name, value in extra.items():
+            self.send_header(name, value)
+
+    def _json(self, status: int, data: Any, extra: dict[str, str] | None = None) -> None:
+        raw = json.dumps(data).encode()
+        self._head(status, "application/json", {"Content-Length": str(len(raw)), **(extra or {})})
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_GET(self) -> None:
+        self.fim.gets.append(self.path)
+        self._json(200, {"ok": True})
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self.fim.headers.append(headers)
+        if not self.path.split("?")[0].endswith("/v1/fim/completions"):
+            self._json(404, {"detail": "Not Found"})
+            return
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self._json(422, {"object": "error", "message": "JSON decode error"})
+            return
+        self.fim.requests.append(body)
+        status = _asked_status(str(body.get("prompt", "")))
+        if status is not None:
+            error = {"object": "error", "message": f"status {status}", "type": "x"}
+            self._json(status, error, {"Retry-After": "0"} if status == 429 else None)
+            return
+        response = self.fim.answer(body, headers)
+        if body.get("stream"):
+            self._stream(response)
+        else:
+            self._json(200, response)
+
+    def _stream(self, response: dict[str, Any]) -> None:
+        # Chunked transfer, one event a chunk, flushed: as the live API streams.
+        self._head(200, "text/event-stream", {"Transfer-Encoding": "chunked"})
+        self.end_headers()
+        events = [json.dumps(chunk) for chunk in _chunks(response)] + ["[DONE]"]
+        for event in events:
+            data = f"data: {event}\n\n".encode()
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")

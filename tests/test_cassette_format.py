@@ -96,3 +96,45 @@ def test_a_broken_file_says_where(text: str, message: str) -> None:
     with pytest.raises(CassetteFormatError, match=message) as caught:
         loads_cassette(text, "c.yaml")
     assert str(caught.value).startswith("c.yaml: ")
+
+
+def test_secret_search_finds_keys_and_key_shapes_but_not_response_ids() -> None:
+    from pytest_fim.cassette._secrets import find_secrets, secret_values
+
+    known = secret_values(
+        {"Authorization": "Bearer my-actual-key-123", "Cookie": "a=sessionvalue99; b=1"},
+        "https://h/v1/fim/completions?api_key=querytoken77",
+    )
+    assert {"my-actual-key-123", "sessionvalue99", "querytoken77"} <= known
+    data = {
+        "id": "e5cc70bb28c444948073e77776eb30ef",  # a 32-hex response id: not a key
+        "prompt": "x = 'my-actual-key-123'",
+        "text": ["Bearer abcdefghijklmnopqrst", "sk-abcdefghijklmnopqrstuvwx", "Bearer ***"],
+        "more": "Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0Kk",
+    }
+    found = find_secrets(data, known)
+    assert found == [
+        ("prompt", "the request's API key (my-***)"),
+        ("text[0]", "a Bearer token (Bea***)"),
+        ("text[1]", "an OpenAI-style key (sk-***)"),
+        ("more", "a Mistral-style key (Aa1***)"),
+    ]
+    assert find_secrets({"id": "e5cc70bb28c444948073e77776eb30ef", "k": "short"}, ["short"]) == []
+
+
+def test_shape_drift_names_fields_added_removed_and_retyped_not_text() -> None:
+    from pytest_fim.cassette._shape import shape_drift
+
+    recorded = {"id": "a", "created": 1, "choices": [{"finish_reason": None, "text": "x"}]}
+    assert shape_drift(recorded, {**recorded, "id": "other text"}) == []
+    assert shape_drift(recorded, {**recorded, "choices": [{"finish_reason": "stop"}]}) == [
+        "choices[*].text: removed (was string)"
+    ]
+    live = {"id": "a", "created": "2023", "choices": [], "tier": "x"}
+    assert shape_drift(recorded, live) == [
+        "choices[*]: removed (was object)",
+        "choices[*].finish_reason: removed (was null)",
+        "choices[*].text: removed (was string)",
+        "created: type changed from number to string",
+        "tier: added (string)",
+    ]

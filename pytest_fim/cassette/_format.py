@@ -61,6 +61,7 @@ class CassetteFormatError(ValueError):
 
 
 def _yaml() -> Any:
+    """PyYAML; raises ``ImportError`` naming the extra when it is missing."""
     try:
         import yaml  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
@@ -209,6 +210,9 @@ class Cassette:
     ) -> None:
         self.interactions: list[Interaction] = list(interactions)
         self.path: Path | None = Path(path) if path is not None else None
+        # find()'s index per match_on, and how many interactions it covers:
+        # built once, so looking up every request of a big cassette stays linear.
+        self._finders: dict[tuple[str, ...] | None, tuple[int, Any]] = {}
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "<memory>"
@@ -231,7 +235,13 @@ class Cassette:
         """
         from pytest_fim.cassette._match import Player
 
-        return Player(self, match_on).find(request)
+        key = tuple(match_on) if match_on is not None else None
+        built = self._finders.get(key)
+        if built is None or built[0] != len(self.interactions):
+            built = (len(self.interactions), Player(self, match_on))
+            self._finders[key] = built
+        found: Interaction | None = built[1].find(request)
+        return found
 
     def to_yaml(self) -> str:
         """The cassette as YAML text, the same text for the same interactions."""

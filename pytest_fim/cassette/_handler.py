@@ -164,7 +164,9 @@ class CassetteHandler:
         stored = recorded_response(
             answer.status, kept_headers(answer.headers, KEPT_RESPONSE_HEADERS), answer.content
         )
-        return WireResponse(answer.status, passed, answer.content), stored
+        # A stream goes on as a stream (read piece by piece), as it came.
+        pieces = [answer.content] if stored.is_stream else None
+        return WireResponse(answer.status, passed, answer.content, pieces), stored
 
     def _record(self, request: WireRequest, stored: RecordedRequest) -> WireResponse:
         __tracebackhide__ = True

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_fim.cassette._format import Cassette, load_cassette
+from pytest_fim.cassette._format import Cassette, _yaml, load_cassette
 from pytest_fim.cassette._handler import MODES, CassetteHandler
 from pytest_fim.cassette._match import match_fields
 from pytest_fim.cassette._secrets import find_secrets
@@ -21,13 +21,14 @@ from pytest_fim.problems import FIMAssertionError
 
 __all__ = ["EXTENSION", "FIMCassette", "cassette_path"]
 
-EXTENSION = ".yaml"
+#: Not ".yaml" alone: pytest-recording writes <test>.yaml in the same folder.
+EXTENSION = ".fim.yaml"
 _UNSAFE = re.compile(r"[^\w.-]+")
 _CLIENTS = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 
 
 def cassette_path(folder: Path, module: str, test: str) -> Path:
-    """``folder/<module>/<test>.yaml``, with characters a file name cannot hold as ``_``."""
+    """``folder/<module>/<test>.fim.yaml``, with characters a file name cannot hold as ``_``."""
     name = _UNSAFE.sub("_", test).strip("_") or "test"
     return folder / _UNSAFE.sub("_", module) / f"{name}{EXTENSION}"
 
@@ -58,6 +59,7 @@ class FIMCassette:
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown record mode {mode!r}: expected one of {', '.join(MODES)}")
+        _yaml()  # a missing PyYAML is said before the test runs, not when it writes
         self.path = Path(path)
         self.mode = mode
         fields = match_fields(match_on, ignore)
