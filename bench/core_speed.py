@@ -49,7 +49,11 @@ TYPICAL = {
 def startup(runs: int) -> Row:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "test_one.py").write_text("def test_one():\n    assert True\n")
-        base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", tmp]
+        # Both sides without hypothesis's plugin: it imports hypothesis in its
+        # terminal summary (a second or more, varying run to run), noise that
+        # has nothing to do with pytest-fim and hid the figure.
+        quiet = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
+        base = [sys.executable, "-m", "pytest", "-q", *quiet, tmp]
         timings: dict[str, list[float]] = {"with": [], "without": []}
         for _ in range(runs + 1):  # the first round warms the file system cache
             for label, extra in (("with", []), ("without", ["-p", "no:fim"])):

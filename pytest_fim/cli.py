@@ -2,7 +2,8 @@
 
 ``python -m pytest_fim validate PATH...`` checks ``.json`` files (one
 response), ``.jsonl`` files (one response a line), ``.sse`` files (a
-stream) and directories of them; ``python -m pytest_fim diff A B`` prints
+stream), FIM cassettes (``.yaml``: every recorded response, and any value
+that looks like a secret) and directories of them; ``python -m pytest_fim diff A B`` prints
 the same diff as :func:`pytest_fim.fim_diff`. Exit status: 0 all good, 1 a
 response is invalid or the two differ, 2 a usage error. Installed as the
 console script ``pytest-fim`` too.
@@ -19,11 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from pytest_fim._text import plural
 from pytest_fim.problems import FIMAssertionError, Problem, render
 
 __all__ = ["main"]
 
-EXTENSIONS = (".json", ".jsonl", ".sse")
+EXTENSIONS = (".json", ".jsonl", ".sse", ".yaml", ".yml")
+_CASSETTE_EXTENSIONS = (".yaml", ".yml")
+#: How a pytest-fim cassette begins (its format key comes first); other YAML
+#: in a searched directory (a vcrpy cassette beside ours) is passed over.
+_CASSETTE_START = b"format: pytest-fim-cassette/"
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -46,6 +52,7 @@ class Report:
 
     valid: int = 0
     invalid: list[Item] = field(default_factory=list)
+    passed_over: list[Path] = field(default_factory=list)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,9 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
         "validate",
-        help="validate .json, .jsonl and .sse files (or directories of them)",
+        help="validate .json, .jsonl, .sse and cassette files (or directories of them)",
         description="Validate recorded FIM responses: a .json file holds one response, a "
-        ".jsonl file one per line, an .sse file a streamed response; "
+        ".jsonl file one per line, an .sse file a streamed response, a .yaml FIM cassette "
+        "one per interaction (and any secret-looking value in it is reported); "
         "directories are searched for those.",
     )
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -119,8 +127,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    files = list(_expand(args.paths))
     report = Report()
+    files = list(_expand(args.paths, report.passed_over))
     progress = _Progress(sys.stderr, enabled=not args.quiet and args.format == "text")
     out = sys.stdout
     for path in files:
@@ -142,6 +150,7 @@ def _validate(args: argparse.Namespace) -> int:
             {
                 "valid": report.valid,
                 "invalid": len(report.invalid),
+                "passed_over": [str(path) for path in report.passed_over],
                 "invalid_items": [
                     {
                         "source": item.source,
@@ -157,17 +166,31 @@ def _validate(args: argparse.Namespace) -> int:
         )
         out.write("\n")
     else:
+        if report.passed_over:
+            count = len(report.passed_over)
+            print(
+                f"passed over {plural(count, 'YAML file')} that "
+                f"{'is' if count == 1 else 'are'} not a pytest-fim cassette "
+                f"(such as {report.passed_over[0]})",
+                file=out,
+            )
         print(f"{report.valid} valid, {len(report.invalid)} invalid", file=out)
     return EXIT_INVALID if report.invalid else EXIT_OK
 
 
-def _expand(paths: Sequence[Path]) -> Iterator[Path]:
+def _expand(paths: Sequence[Path], passed_over: list[Path]) -> Iterator[Path]:
+    """The files to check under ``paths``; YAML found in a directory that is not
+    a cassette is added to ``passed_over`` (a file named outright is checked)."""
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in EXTENSIONS and p.is_file())
             if not found:
                 raise UsageError(f"{path}: no {', '.join(EXTENSIONS)} files in this directory")
-            yield from found
+            for file in found:
+                if file.suffix in _CASSETTE_EXTENSIONS and not _is_cassette(file):
+                    passed_over.append(file)
+                else:
+                    yield file
         elif not path.exists():
             raise UsageError(f"{path}: no such file or directory")
         elif path.suffix not in EXTENSIONS:
@@ -179,9 +202,19 @@ def _expand(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
+def _is_cassette(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(len(_CASSETTE_START)) == _CASSETTE_START
+    except OSError:
+        return True  # checked, so that the error is reported
+
+
 def _check_file(path: Path, *, strict: bool) -> Iterator[Item]:
     try:
-        if path.suffix == ".jsonl":
+        if path.suffix in _CASSETTE_EXTENSIONS:
+            yield from _check_cassette(path, strict=strict)
+        elif path.suffix == ".jsonl":
             yield from _check_lines(path, strict=strict)
         elif path.suffix == ".sse":
             yield _check_stream(path, strict=strict)
@@ -210,13 +243,54 @@ def _check_lines(path: Path, *, strict: bool) -> Iterator[Item]:
 
 
 def _check_stream(path: Path, *, strict: bool) -> Item:
+    return _check_stream_bytes(path.read_bytes(), str(path), strict=strict)
+
+
+def _check_stream_bytes(raw: bytes, source: str, *, strict: bool) -> Item:
     from pytest_fim.stream import assert_valid_fim_stream
 
     try:
-        assert_valid_fim_stream(path.read_bytes(), strict=strict)
+        assert_valid_fim_stream(raw, strict=strict)
     except FIMAssertionError as exc:
-        return Item(str(path), exc.problems or [Problem("", exc.summary)], exc.summary)
-    return Item(str(path))
+        return Item(source, exc.problems or [Problem("", exc.summary)], exc.summary)
+    return Item(source)
+
+
+def _check_cassette(path: Path, *, strict: bool) -> Iterator[Item]:
+    """One item per recorded interaction, then one per secret-looking value."""
+    from pytest_fim.cassette import CassetteFormatError, load_cassette
+    from pytest_fim.cassette._secrets import find_secrets
+
+    try:
+        cassette = load_cassette(path)
+    except ImportError as exc:  # PyYAML missing: the message names the extra
+        raise UsageError(f"{path}: {exc}") from None
+    except CassetteFormatError as exc:
+        message = str(exc).removeprefix(f"{path}: ")  # the item names the file already
+        yield Item(str(path), [Problem("", message)], "not a FIM cassette")
+        return
+    for number, interaction in enumerate(cassette):
+        request, response = interaction.request, interaction.response
+        source = f"{path}: interactions[{number}] ({request.method} {request.path})"
+        if response.status >= 400:
+            # A recorded API error is a test's input, not a completion to check.
+            yield Item(source)
+        elif response.is_stream:
+            yield _check_stream_bytes(response.content(), source, strict=strict)
+        elif response.text is not None:
+            yield _check_one(response.text.encode("utf-8", "replace"), source, strict=strict)
+        else:
+            yield _check_one(response.body, source, strict=strict)
+        secrets = find_secrets(interaction.to_data())
+        if secrets:
+            yield Item(
+                f"{path}: interactions[{number}]",
+                [
+                    Problem(where, f"{what}: a secret must not be in a cassette")
+                    for where, what in secrets
+                ],
+                f"{plural(len(secrets), 'secret-looking value')}",
+            )
 
 
 class _Progress:

@@ -25,7 +25,7 @@ from pytest_fim._pairing import pair_unordered
 from pytest_fim._text import plural
 from pytest_fim.diff import MISSING, Difference, deep_differences, render_differences
 from pytest_fim.inputs import ACCEPTED_KINDS, to_data
-from pytest_fim.paths import IGNORED, IgnoreTree, ignore_below, ignore_tree, parse_pattern
+from pytest_fim.paths import IGNORED, IgnoreTree, ignore_below, ignore_tree, path_patterns
 from pytest_fim.problems import FIMAssertionError, Problem, describe
 
 __all__ = ["assert_fim_response_matches", "compare", "fim_diff"]
@@ -58,17 +58,7 @@ def _cached_options(ignore: tuple[str, ...], exact: bool, ignore_order: bool) ->
 
 
 def _build_options(ignore: str | Iterable[str], exact: bool, ignore_order: bool) -> _Options:
-    if isinstance(ignore, str):
-        ignore = (ignore,)
-    if not isinstance(ignore, Iterable):
-        raise TypeError(
-            f"ignore must be path patterns such as ('id', 'choices[*].message'), "
-            f"got {type(ignore).__name__}"
-        )
-    patterns = tuple(ignore)
-    for pattern in patterns:
-        if not isinstance(pattern, str):
-            parse_pattern(pattern)  # raises the TypeError that says what a pattern is
+    patterns = path_patterns(ignore, argument="ignore=", example="('id', 'choices[*].message')")
     return _Options(ignore_tree(patterns), bool(exact), bool(ignore_order))
 
 

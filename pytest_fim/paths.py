@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from pytest_fim._visible import escape_hidden
+from pytest_fim.problems import shorten
 
 __all__ = [
     "ANY_INDEX",
@@ -46,15 +47,18 @@ ANY_INDEX = _AnyIndex()
 PatternPart = str | int | _AnyIndex
 
 
-def format_path(parts: Iterable[PathPart]) -> str:
+def format_path(parts: Iterable[PatternPart]) -> str:
     """Format a path as ``choices[0].message.content``; '' for the root.
 
     Keys that are not identifiers are quoted: ``usage["weird-key"]``, with
-    characters a terminal would hide or act on (control, bidi) as escapes.
+    characters a terminal would hide or act on (control, bidi) as escapes;
+    :data:`ANY_INDEX` is written ``[*]``.
     """
     out: list[str] = []
     for part in parts:
-        if isinstance(part, int):
+        if isinstance(part, _AnyIndex):
+            out.append("[*]")
+        elif isinstance(part, int):
             out.append(f"[{part}]")
         elif _IDENTIFIER.match(part):
             out.append(f".{part}" if out else part)
@@ -167,6 +171,28 @@ def parse_pattern(text: str) -> PathPattern:
     return PathPattern(text, tuple(parts))
 
 
+def path_patterns(value: str | Iterable[str], *, argument: str, example: str) -> tuple[str, ...]:
+    """``value`` (one pattern or several) as a tuple of checked path patterns.
+
+    The one place a caller's ``ignore=`` / ``exclude=`` argument is read.
+    ``argument`` names it in messages (``"fim_snapshot(exclude=...)"``) and
+    ``example`` shows a good value. Raises TypeError when ``value`` is not
+    text or an iterable of text, and what :func:`parse_pattern` raises for a
+    pattern that is not one.
+    """
+    if isinstance(value, str):
+        return (parse_pattern(value).text,)
+    if not isinstance(value, Iterable):
+        raise TypeError(
+            f"{argument} takes path patterns such as {example}, "
+            f"got {type(value).__name__}: {shorten(value, 60)}"
+        )
+    patterns = tuple(value)
+    for pattern in patterns:
+        parse_pattern(pattern)  # TypeError or ValueError naming a bad pattern
+    return patterns
+
+
 class _Ignored(enum.Enum):
     IGNORED = "ignored"
 
@@ -216,4 +242,34 @@ def ignore_tree(patterns: tuple[str, ...]) -> IgnoreTree:
             node = child
         else:
             node[last] = IGNORED
+    _spread_any_index(root)
     return root
+
+
+def _spread_any_index(node: IgnoreTree) -> None:
+    """Fold each level's ``[*]`` branch into its numbered siblings, all the way down.
+
+    :func:`ignore_below` takes an index's own branch when there is one, so
+    ``c[0].i`` beside ``c[*].m`` must carry ``m`` too, or ``c[0].m`` would
+    be compared.
+    """
+    any_index = node.get(ANY_INDEX)
+    for part, below in node.items():
+        if any_index is not None and type(part) is int:
+            below = node[part] = _merged(below, any_index)
+        if below is not IGNORED:
+            _spread_any_index(below)
+
+
+def _merged(first: IgnoreTree | _Ignored, second: IgnoreTree | _Ignored) -> IgnoreTree | _Ignored:
+    """What both trees leave out, as a new tree (the inputs are not changed)."""
+    if first is IGNORED or second is IGNORED:
+        return IGNORED
+    merged: IgnoreTree = dict(first)
+    for part, below in second.items():
+        merged[part] = _merged(merged[part], below) if part in merged else _copied(below)
+    return merged
+
+
+def _copied(tree: IgnoreTree | _Ignored) -> IgnoreTree | _Ignored:
+    return tree if tree is IGNORED else {part: _copied(below) for part, below in tree.items()}

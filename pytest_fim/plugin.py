@@ -9,11 +9,13 @@ first runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_fim.cassette import FIMCassette
     from pytest_fim.factory import FIMResponseFactory, FIMStreamFactory
     from pytest_fim.mock import FIMMock
     from pytest_fim.models import FIMCompletionResponse
@@ -24,7 +26,24 @@ _MARKERS = (
     "fixture with these make_fim_response() arguments",
     "fim_mock(assert_all_requested=True): options of the fim_mock fixture; "
     "assert_all_requested=False lets queued answers go unused",
+    "fim_cassette(match_on=[...], ignore=[...]): answer this test's FIM requests from its "
+    "cassette (record with --fim-record); match_on/ignore choose the compared request fields",
 )
+#: --fim-record's modes, as pytest-recording names them, and the drift check.
+_RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite", "verify")
+
+
+def _replay_chunking(value: str) -> str:
+    """Check ``--fim-replay-chunking``: ``event`` or ``bytes:N`` with N a positive int."""
+    import argparse
+
+    size = value.removeprefix("bytes:")
+    if value == "event" or (value.startswith("bytes:") and size.isdigit() and int(size) > 0):
+        return value
+    raise argparse.ArgumentTypeError(
+        f"got {value!r}: expected 'event' (one event at a time) or 'bytes:N' (N-byte "
+        f"pieces, N a positive whole number, e.g. bytes:7)"
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,6 +55,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="validate FIM responses with the strict profile (what the live API sends "
         "today) unless a call passes strict=False. Default: the fim_strict ini option.",
+    )
+    group.addoption(
+        "--fim-record",
+        choices=_RECORD_MODES,
+        default="none",
+        help="FIM cassettes: none (replay only, the default), once (record a missing "
+        "cassette), new_episodes (record what does not match), all (record every request "
+        "again), rewrite (delete and record), verify (send recorded requests live and fail "
+        "on API drift, writing nothing)",
+    )
+    group.addoption(
+        "--fim-cassette-dir",
+        default=None,
+        help="folder of FIM cassettes (default: the fim_cassette_dir ini option, else "
+        "cassettes/ beside each test file); a cassette is <folder>/<module>/<test>.fim.yaml",
+    )
+    group.addoption(
+        "--fim-replay-chunking",
+        type=_replay_chunking,
+        default="event",
+        help="how a replayed stream arrives: event (one server-sent event at a time, the "
+        "default) or bytes:N (N-byte pieces, which split events)",
+    )
+    parser.addini(
+        "fim_cassette_dir",
+        default="",
+        help="pytest-fim: folder of FIM cassettes, relative to the ini file (default: "
+        "cassettes/ beside each test file)",
     )
     parser.addini(
         "fim_strict",
@@ -146,7 +193,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     Each run of the test starts clean: pytest-rerunfailures runs the same
     item again, and a rerun that passes gets fim_mock's whole teardown check.
     """
-    if call.when == "teardown" or "fim_mock" not in getattr(item, "fixturenames", ()):
+    if call.when == "teardown":
+        return
+    names = getattr(item, "fixturenames", ())
+    if (
+        "fim_mock" not in names
+        and "fim_cassette" not in names
+        and item.get_closest_marker("fim_cassette") is None
+    ):
         return
     if call.excinfo is not None:
         item.stash[_FAILURE] = call.excinfo.value
@@ -213,6 +267,7 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
             f"got {', '.join(given)}",
             pytrace=False,
         )
+    _refuse_mock_and_cassette(request)
     _set_up_other_http_mocks(request)
     mock = FIMMock(**options)
     mock.install(monkeypatch.setattr)
@@ -224,6 +279,107 @@ def fim_mock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         from pytest_fim.problems import render
 
         pytest.fail(render("fim_mock was not used as queued:", problems), pytrace=False)
+
+
+def _refuse_mock_and_cassette(request: pytest.FixtureRequest) -> None:
+    names = request.fixturenames
+    if "fim_mock" in names and (
+        "fim_cassette" in names or request.node.get_closest_marker("fim_cassette") is not None
+    ):
+        pytest.fail(
+            "fim_mock and fim_cassette cannot both answer this test's FIM requests: use "
+            "fim_mock to queue made-up answers, or fim_cassette to replay recorded ones",
+            pytrace=False,
+        )
+
+
+def _cassette_folder(request: pytest.FixtureRequest) -> Path:
+    config = request.config
+    given = config.getoption("fim_cassette_dir")
+    if given:
+        return Path(config.invocation_params.dir, given)
+    ini = str(config.getini("fim_cassette_dir") or "")
+    if ini:
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        return Path(base, ini)
+    return Path(request.node.path).parent / "cassettes"
+
+
+def _cassette_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("fim_cassette")
+    if marker is None:
+        return {}
+    unknown = sorted(set(marker.kwargs) - {"match_on", "ignore"})
+    if marker.args or unknown:
+        given = [*map(repr, marker.args), *(f"{k}=" for k in unknown)]
+        pytest.fail(
+            f"@pytest.mark.fim_cassette takes only match_on=[...] and ignore=[...] "
+            f"(field names), got {', '.join(given)}",
+            pytrace=False,
+        )
+    return dict(marker.kwargs)
+
+
+@pytest.fixture
+def fim_cassette(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FIMCassette]:
+    """Answer this test's FIM requests from its cassette, or record them (``--fim-record``).
+
+    The cassette is ``<test dir>/cassettes/<module>/<test>.fim.yaml`` (folder:
+    ``--fim-cassette-dir`` or ini ``fim_cassette_dir``). Fails the test for a
+    request the mode may not send live, when a secret would be written
+    (nothing is), and in ``--fim-record=verify`` when the live API's answers
+    have drifted from the recorded shape. Needs PyYAML (``pytest-fim[record]``).
+    """
+    _refuse_mock_and_cassette(request)
+    options = _cassette_options(request)
+    config = request.config
+    chunking = str(config.getoption("fim_replay_chunking"))
+    message = None
+    try:
+        from pytest_fim.cassette import FIMCassette, cassette_path
+
+        module = request.node.path.stem
+        test = request.node.name
+        if request.cls is not None:
+            test = f"{request.cls.__name__}.{test}"
+        cassette = FIMCassette(
+            cassette_path(_cassette_folder(request), module, test),
+            str(config.getoption("fim_record")),
+            chunk_size=None if chunking == "event" else int(chunking.removeprefix("bytes:")),
+            strict=None,
+            **options,
+        )
+    except (ImportError, ValueError, TypeError) as exc:
+        message = str(exc)
+    if message is not None:  # failed outside the except block: one message, no "during handling"
+        pytest.fail(message, pytrace=False)
+    cassette.install(monkeypatch.setattr)
+    yield cassette
+    problems, notes = cassette.finish(request.node.stash.get(_FAILURE, None))
+    if notes:
+        import warnings
+
+        for note in notes:
+            warnings.warn(FIMCassetteWarning(f"fim_cassette: {note}"), stacklevel=1)
+    if problems:
+        from pytest_fim.problems import render
+
+        pytest.fail(render("fim_cassette:", problems), pytrace=False)
+
+
+class FIMCassetteWarning(UserWarning):
+    """A recorded FIM response that is not valid (it is written anyway)."""
+
+
+@pytest.fixture(autouse=True)
+def _fim_cassette_marker(request: pytest.FixtureRequest) -> None:
+    """Give a test marked ``@pytest.mark.fim_cassette`` its cassette without asking for it."""
+    if "fim_cassette" in request.fixturenames:
+        return
+    if request.node.get_closest_marker("fim_cassette") is not None:
+        request.getfixturevalue("fim_cassette")
 
 
 @pytest.fixture

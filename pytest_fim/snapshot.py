@@ -45,6 +45,7 @@ from pytest_fim.paths import (
     ignore_below,
     ignore_tree,
     parse_pattern,
+    path_patterns,
 )
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
 
@@ -136,17 +137,11 @@ class _Options:
 
 
 def _options(exclude: str | Iterable[str], matchers: Mapping[str, Any] | None) -> _Options:
-    if isinstance(exclude, str):
-        exclude = (exclude,)
-    if not isinstance(exclude, Iterable):
-        raise TypeError(
-            f"fim_snapshot(exclude=...) takes path patterns such as "
-            f"('usage', 'choices[*].message.tool_calls'), got "
-            f"{type(exclude).__name__}: {shorten(exclude, 60)}"
-        )
-    patterns = (*DEFAULT_EXCLUDE, *exclude)
-    for pattern in patterns:
-        parse_pattern(pattern)  # TypeError or ValueError naming a bad pattern
+    patterns = DEFAULT_EXCLUDE + path_patterns(
+        exclude,
+        argument="fim_snapshot(exclude=...)",
+        example="('usage', 'choices[*].message.tool_calls')",
+    )
     if matchers is None:
         matchers = {}
     if not isinstance(matchers, Mapping):

@@ -32,3 +32,13 @@ def official() -> dict[str, Any]:
 def documented() -> dict[str, Any]:
     """The response built from the SDK documentation's example values (reference data, or skip)."""
     return load_example("documented_example.json")
+
+
+@pytest.fixture
+def fim_server() -> Any:
+    """The loopback stand-in for the FIM API (tests/_fim_server.py), stopped after the test."""
+    from _fim_server import FIMServer
+
+    server = FIMServer()
+    yield server
+    server.close()

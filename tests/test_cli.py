@@ -182,3 +182,100 @@ def test_progress_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["validate", "-q", str(log)]) == 0
     assert terminal.getvalue() == ""
+
+
+# ---------------------------------------------------------------- cassettes
+
+
+def _cassette_file(folder: Path, *, secret: str | None = None) -> Path:
+    from pytest_fim.cassette import Cassette, Interaction, RecordedRequest, RecordedResponse
+
+    prompt = "def add(a, b):\n" + (f"    # key {secret}\n" if secret else "")
+    request = RecordedRequest(
+        "POST", "/v1/fim/completions", {"model": "codestral-latest", "prompt": prompt}
+    )
+    valid = make_fim_response(seed=4).model_dump(mode="json")
+    invalid = json.loads(bad())
+    chunk = {
+        "id": "c1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "codestral-latest",
+        "choices": [{"index": 0, "delta": {"content": "    return a + b\n"}}],
+    }
+    last = {
+        **chunk,
+        "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 6, "total_tokens": 11},
+    }
+    error = {"object": "error", "message": "bad", "type": "invalid_request_error"}
+    cassette = Cassette(
+        [
+            Interaction(request, RecordedResponse(200, body=valid)),
+            Interaction(request, RecordedResponse(200, body=invalid)),
+            Interaction(request, RecordedResponse(200, events=[chunk, last, "[DONE]"])),
+            Interaction(request, RecordedResponse(422, body=error)),
+        ]
+    )
+    return cassette.save(folder / "cassettes" / "test_mod" / "test_one.yaml")
+
+
+def test_cassette_interactions_are_checked_one_by_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("yaml")
+    path = _cassette_file(tmp_path)
+    assert main(["validate", "-v", str(tmp_path / "cassettes")]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: interactions[0] (POST /v1/fim/completions): valid" in out
+    assert (
+        f"{path}: interactions[1] (POST /v1/fim/completions): invalid FIM completion "
+        "response (1 problem):\n  usage.total_tokens: 1 != prompt_tokens + completion_tokens"
+    ) in out
+    assert f"{path}: interactions[2] (POST /v1/fim/completions): valid" in out  # the stream
+    assert f"{path}: interactions[3] (POST /v1/fim/completions): valid" in out  # an API error
+    assert out.endswith("3 valid, 1 invalid\n")
+
+
+def test_a_secret_in_a_cassette_is_reported_masked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("yaml")
+    canary = "sk-proj-" + "Zq7" * 10
+    path = _cassette_file(tmp_path, secret=canary)
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: interactions[0]: 1 secret-looking value" in out
+    assert "request.body.prompt: an OpenAI-style key (sk-***)" in out
+    assert canary not in out
+    assert out.endswith("3 valid, 5 invalid\n")  # one bad response, four secrets
+
+
+def test_other_yaml_in_a_directory_is_passed_over_but_named_yaml_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("yaml")
+    _cassette_file(tmp_path)
+    vcr = tmp_path / "cassettes" / "test_mod" / "test_vcr.yaml"
+    vcr.write_text("interactions:\n- request: {method: GET}\nversion: 1\n")
+    assert main(["validate", str(tmp_path / "cassettes")]) == 1
+    out = capsys.readouterr().out
+    assert f"passed over 1 YAML file that is not a pytest-fim cassette (such as {vcr})" in out
+    assert main(["validate", str(vcr)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"{vcr}: not a FIM cassette\n"
+        "  unsupported cassette format None, expected 'pytest-fim-cassette/1'\n"
+    ) in out
+
+
+def test_cassettes_without_pyyaml_say_which_extra_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("format: pytest-fim-cassette/1\ninteractions: []\n")
+    monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml now raises ImportError
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "pytest-fim[record]"' in err
+    assert str(path) in err

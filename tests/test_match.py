@@ -126,6 +126,16 @@ def test_ignore_patterns_with_star() -> None:
     assert fim_diff(changed_usage, expected, ignore="usage") == ""  # a single pattern
 
 
+def test_ignore_star_and_a_numbered_index_together() -> None:
+    actual, expected = response(n=2), response(n=2)
+    for choice in actual["choices"]:
+        choice["message"]["content"] = "changed"
+    actual["choices"][0]["finish_reason"] = "length"
+    patterns = ("choices[*].message", "choices[0].finish_reason")
+    assert fim_diff(actual, expected, ignore=patterns) == ""
+    assert fim_diff(actual, expected, ignore=tuple(reversed(patterns))) == ""
+
+
 def test_ignore_order() -> None:
     expected = response(n=3)
     actual = copy.deepcopy(expected)

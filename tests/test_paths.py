@@ -73,6 +73,22 @@ def test_ignore_tree_a_shorter_pattern_wins_in_any_order() -> None:
     assert ignore_tree(()) == {}
 
 
+def test_ignore_tree_an_index_keeps_what_any_index_leaves_out() -> None:
+    # The numbered branch used to shadow the [*] one: c[0].m was compared.
+    for patterns in [("c[*].m", "c[0].i"), ("c[0].i", "c[*].m")]:
+        tree = ignore_tree(patterns)
+        assert _ignored(tree, ("c", 0, "m"))
+        assert _ignored(tree, ("c", 0, "i"))
+        assert _ignored(tree, ("c", 5, "m"))
+        assert not _ignored(tree, ("c", 5, "i"))
+    deep = ignore_tree(("a[*].b[*].c", "a[0].b[1].d"))
+    assert _ignored(deep, ("a", 0, "b", 1, "c"))
+    assert _ignored(deep, ("a", 0, "b", 1, "d"))
+    assert _ignored(deep, ("a", 0, "b", 7, "c"))
+    assert not _ignored(deep, ("a", 0, "b", 7, "d"))
+    assert ignore_tree(("c[*]", "c[0].i")) == {"c": {ANY_INDEX: IGNORED, 0: IGNORED}}
+
+
 def test_ignore_tree_says_what_is_wrong_with_a_pattern() -> None:
     with pytest.raises(ValueError, match=r"malformed path pattern 'a\.\.b'"):
         ignore_tree(("id", "a..b"))

@@ -17,6 +17,8 @@ import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK = re.compile(r"(<!-- readme: fails -->\s*)?```python\n(.*?)```", re.S)
+#: The cassette the README shows: the one its fim_cassette example records.
+PASTED_CASSETTE = re.compile(r"<!-- readme: cassette -->\s*```yaml\n(.*?)```", re.S)
 
 
 #: Libraries whose blocks run in a process of their own. LiteLLM brings
@@ -54,11 +56,15 @@ def test_readme_has_examples() -> None:
         str(value).strip().split("\n")[0][:40] if isinstance(value, str) else str(value)
     ),
 )
-def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None:
+def test_readme_block(
+    pytester: pytest.Pytester, request: pytest.FixtureRequest, code: str, fails: bool
+) -> None:
     if "def test_" not in code:
         exec(compile(code, "README.md", "exec"), {})
         return
     pytester.makepyfile(test_readme_example=code)
+    if "fim_cassette" in code:  # recorded from the loopback stand-in, then replayed below
+        _record_cassette(pytester, request.getfixturevalue("fim_server"))
     if "fim_snapshot" in code:  # a snapshot test's first run writes its file
         pytester.runpytest("-p", "no:cacheprovider", "--snapshot-update")
     if any(name in code for name in OWN_PROCESS):
@@ -75,6 +81,23 @@ def test_readme_block(pytester: pytest.Pytester, code: str, fails: bool) -> None
             result.stdout.str()
         )
         assert outcomes.get("passed", 0) >= 1
+
+
+def _record_cassette(pytester: pytest.Pytester, server: Any) -> None:
+    """Record the block's cassette from ``server``, and check the README shows it as it is."""
+    pytest.importorskip("yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODESTRAL_URL", server.url)
+        patch.setenv("MISTRAL_API_KEY", "CanaryKey0123456789abcdefGHIJKLM")
+        result = pytester.runpytest("-p", "no:cacheprovider", "--fim-record=once")
+    result.assert_outcomes(passed=1)
+    (recorded,) = pytester.path.glob("cassettes/test_readme_example/*.fim.yaml")
+    pasted = PASTED_CASSETTE.search(README.read_text(encoding="utf-8"))
+    assert pasted is not None, "the README shows no recorded cassette"
+    text = recorded.read_text(encoding="utf-8")
+    if metadata.version("mistralai").startswith("1."):  # it sends its default top_p too
+        text = text.replace("      top_p: 1.0\n", "", 1)
+    assert text == pasted.group(1)
 
 
 #: "SDK 2.x and 3.x raise `X`", "SDK 1.8 raises pydantic's `Y`": versions -> error name.

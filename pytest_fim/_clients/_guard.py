@@ -10,12 +10,19 @@ instead of resolving, connecting or waiting for a timeout.
 
 from __future__ import annotations
 
+import contextvars
 import socket
 import sys
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Blocked", "is_mistral_host", "patch_asyncio", "patch_socket"]
+__all__ = ["RECORDER_LIVE", "Blocked", "is_mistral_host", "patch_asyncio", "patch_socket"]
+
+#: True while the cassette recorder itself sends a request live (record modes
+#: only): its own connection is the one that may pass.
+RECORDER_LIVE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "pytest_fim_recorder_live", default=False
+)
 
 #: Makes the error a blocked attempt raises, from host, port and the library that tried.
 Blocked = Callable[[str, "int | None", str], BaseException]
@@ -85,7 +92,7 @@ def patch_socket(setattr_: Any, blocked: Blocked) -> None:
     connect_ex = socket.socket.connect_ex
 
     def check(host: object, port: object) -> None:
-        if is_mistral_host(host):
+        if is_mistral_host(host) and not RECORDER_LIVE.get():
             raise blocked(str(host), _port(port), caller(3))
 
     def guarded_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:

@@ -40,8 +40,30 @@ def _wire(request: Any, url: str, client: str) -> WireRequest:
     return WireRequest(request.method, strip_fragment(url), headers, request.content, client)
 
 
-def _response(module: Any, answer: WireResponse) -> Any:
-    return module.Response(answer.status, headers=answer.headers, content=answer.content)
+def _response(module: Any, answer: WireResponse, asynchronous: bool = False) -> Any:
+    if answer.chunks is None:
+        return module.Response(answer.status, headers=answer.headers, content=answer.content)
+    # A body in pieces, read one piece at a time as from the network; no length
+    # header, as with a stream the server sends chunked.
+    headers = {k: v for k, v in answer.headers.items() if k.lower() != "content-length"}
+    pieces = _AsyncPieces(answer.chunks) if asynchronous else iter(answer.chunks)
+    return module.Response(answer.status, headers=headers, content=pieces)
+
+
+class _AsyncPieces:
+    """The pieces of a body as an async iterator, for an ``AsyncClient``."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = iter(pieces)
+
+    def __aiter__(self) -> _AsyncPieces:
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            return next(self.pieces)
+        except StopIteration:
+            raise StopAsyncIteration from None
 
 
 class _Sync:
@@ -75,5 +97,5 @@ class _Async(_Sync):
             await request.aread()
             answer = self.handler.respond(_wire(request, url, self.client))
             if answer is not None:
-                return _response(self.module, answer)
+                return _response(self.module, answer, asynchronous=True)
         return await self.transport.handle_async_request(request)

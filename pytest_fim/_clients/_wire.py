@@ -61,16 +61,26 @@ class WireRequest:
 
 
 class WireResponse:
-    """One answer: status, headers (``content-type`` among them) and the whole body."""
+    """One answer: status, headers (``content-type`` among them) and the whole body.
 
-    __slots__ = ("content", "headers", "status")
+    ``chunks``, when given, are the pieces the body arrives in (their join is
+    ``content``): a replayed stream sent event by event. Adapters whose client
+    reads a body piece by piece hand them over one at a time.
+    """
+
+    __slots__ = ("chunks", "content", "headers", "status")
 
     def __init__(
-        self, status: int, headers: dict[str, str] | None = None, content: bytes = b""
+        self,
+        status: int,
+        headers: dict[str, str] | None = None,
+        content: bytes = b"",
+        chunks: list[bytes] | None = None,
     ) -> None:
         self.status = status
         self.headers = headers if headers is not None else {}
         self.content = content
+        self.chunks = chunks
 
     def __repr__(self) -> str:
         return f"WireResponse({self.status}, {len(self.content)} bytes)"

@@ -1,0 +1,150 @@
+"""One test's cassette: where its file is, loading it, installing the handler, writing it.
+
+:class:`FIMCassette` is what the ``fim_cassette`` fixture gives a test. It
+never imports pytest: the plugin hands it the options and a ``setattr``
+that is undone at teardown, and reports what :meth:`FIMCassette.finish`
+returns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pytest_fim.cassette._format import Cassette, _yaml, load_cassette
+from pytest_fim.cassette._handler import MODES, CassetteHandler
+from pytest_fim.cassette._match import match_fields
+from pytest_fim.cassette._secrets import find_secrets
+from pytest_fim.problems import FIMAssertionError
+
+__all__ = ["EXTENSION", "FIMCassette", "cassette_path"]
+
+#: Not ".yaml" alone: pytest-recording writes <test>.yaml in the same folder.
+EXTENSION = ".fim.yaml"
+_UNSAFE = re.compile(r"[^\w.-]+")
+_CLIENTS = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
+
+
+def cassette_path(folder: Path, module: str, test: str) -> Path:
+    """``folder/<module>/<test>.fim.yaml``, with characters a file name cannot hold as ``_``."""
+    name = _UNSAFE.sub("_", test).strip("_") or "test"
+    return folder / _UNSAFE.sub("_", module) / f"{name}{EXTENSION}"
+
+
+class FIMCassette:
+    """The cassette of one test: FIM requests answered from, or recorded to, ``path``.
+
+    ``mode`` is a record mode (``none``, ``once``, ``new_episodes``, ``all``,
+    ``rewrite``, ``verify``); ``match_on``/``ignore`` choose the compared
+    fields; ``chunk_size`` None replays streams event by event. After the
+    test, ``cassette`` holds the interactions, ``recorded`` the new ones and
+    ``replayed`` how many answers came from the file.
+
+    Raises ``ValueError`` for an unknown mode or field name, and
+    :class:`~pytest_fim.cassette.CassetteFormatError` for a file that is not
+    a cassette.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        mode: str = "none",
+        *,
+        match_on: Sequence[str] | None = None,
+        ignore: Sequence[str] | None = None,
+        chunk_size: int | None = None,
+        strict: bool | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown record mode {mode!r}: expected one of {', '.join(MODES)}")
+        _yaml()  # a missing PyYAML is said before the test runs, not when it writes
+        self.path = Path(path)
+        self.mode = mode
+        fields = match_fields(match_on, ignore)
+        exists = self.path.is_file()
+        if mode == "rewrite":
+            cassette = Cassette(path=self.path)
+        elif exists:
+            cassette = load_cassette(self.path)
+        else:
+            cassette = Cassette(path=self.path)
+        self.handler = CassetteHandler(
+            cassette,
+            mode,
+            fields,
+            chunk_size,
+            strict,
+            new_cassette=not exists and mode != "rewrite",
+            where=str(self.path),
+        )
+        if mode == "rewrite" and exists:
+            self.path.unlink()
+
+    def __repr__(self) -> str:
+        where = str(self.path)
+        return f"FIMCassette({where!r}, mode={self.mode!r}, {len(self.cassette)} interactions)"
+
+    @property
+    def cassette(self) -> Cassette:
+        """The interactions: those loaded, and those recorded in this test."""
+        return self.handler.cassette
+
+    @property
+    def recorded(self) -> int:
+        """How many interactions this test recorded."""
+        return len(self.handler.recorded)
+
+    @property
+    def replayed(self) -> int:
+        """How many requests this test had answered from the file."""
+        return self.handler.replayed
+
+    def install(self, setattr_: Callable[[Any, str, Any], None]) -> None:
+        """Put the cassette in front of every client fim_mock answers; guard Mistral hosts."""
+        from pytest_fim._clients import install
+
+        install(self.handler, setattr_, _blocked)
+
+    def finish(self, failure: BaseException | None = None) -> tuple[list[str], list[str]]:
+        """Write what was recorded, and say what went wrong: ``(failures, warnings)``.
+
+        Writes nothing when a secret would land in the file (that is a
+        failure), in ``verify`` mode, or when nothing was recorded.
+        ``failure`` is what already failed the test: a request it reports is
+        not reported again.
+        """
+        from pytest_fim.mock import _chain
+
+        self.handler.close()
+        shown = set(map(id, _chain(failure)))
+        problems = [str(error) for error in self.handler.failures if id(error) not in shown]
+        warnings = list(self.handler.notes)
+        if self.handler.drift:
+            problems.append(
+                "fim_cassette: the live API has drifted from the cassette "
+                f"{self.path} (nothing rewritten):\n" + "\n".join(self.handler.drift)
+            )
+        if self.handler.recorded and self.mode != "verify":
+            data = [interaction.to_data() for interaction in self.cassette]
+            found = find_secrets(data, self.handler.secrets)
+            if found:
+                listed = "\n".join(f"  interactions{where}: {what}" for where, what in found)
+                problems.append(
+                    f"fim_cassette: refused to write {self.path}: it would hold a secret\n"
+                    f"{listed}\nnothing was written; keep keys out of prompts and bodies, "
+                    f"or leave the request out of the cassette"
+                )
+            else:
+                self.cassette.save(self.path)
+        return problems, warnings
+
+
+def _blocked(host: str, port: int | None, library: str) -> BaseException:
+    where = host if port is None else f"{host}:{port}"
+    return FIMAssertionError(
+        f"fim_cassette: stopped a connection to {where} by {library}\n"
+        f"a cassette answers or records POST .../v1/fim/completions sent with {_CLIENTS}; "
+        f"nothing else reaches a Mistral host"
+    )
