@@ -168,7 +168,15 @@ class EvalSession:
             gates, baseline, max_drop = _gates(config, k_values)
         except ValueError as exc:
             raise pytest.UsageError(str(exc)) from None
-        samples = config.getoption("fim_samples")
+        samples_path = config.getoption("fim_samples")
+        samples = None
+        if samples_path:
+            from pytest_fim.eval._cases import CaseFileError, read_samples
+
+            try:
+                samples = read_samples(Path(samples_path))
+            except CaseFileError as exc:
+                raise pytest.UsageError(f"--fim-samples: {exc}") from None
         return cls(
             config=config,
             k_values=k_values,
@@ -181,7 +189,8 @@ class EvalSession:
             gates=gates,
             baseline=baseline,
             max_drop=max_drop,
-            samples_path=Path(samples) if samples else None,
+            samples_path=Path(samples_path) if samples_path else None,
+            samples=samples,
         )
 
     @property
@@ -190,16 +199,9 @@ class EvalSession:
         return not hasattr(self.config, "workerinput")
 
     def samples_for(self, task_id: str) -> list[str] | None:
-        """The samples of ``task_id`` (read once); None when there is no samples file."""
-        if self.samples_path is None:
-            return None
+        """The samples of ``task_id``; None when there is no samples file."""
         if self.samples is None:
-            from pytest_fim.eval._cases import CaseFileError, read_samples
-
-            try:
-                self.samples = read_samples(self.samples_path)
-            except CaseFileError as exc:
-                raise pytest.UsageError(f"--fim-samples: {exc}") from None
+            return None
         return self.samples.get(task_id, [])
 
     def execute(self, program: str, timeout: float) -> Future[tuple[int | None, list[str]]]:
