@@ -6,12 +6,11 @@ import gzip
 import json
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_fim import assert_fills_hole, make_fim_response
+from pytest_fim import assert_fills_hole
 from pytest_fim.eval import build_report, pass_at_k
 
 ADD = {
