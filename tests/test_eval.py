@@ -6,6 +6,7 @@ import gzip
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -498,3 +499,41 @@ def test_bad_options_are_usage_errors(
     result = pytester.runpytest(*options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([expected])
+
+
+# ------------------------------------------------------------------ the worked example
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "evals"
+
+
+def test_the_example_gate_catches_a_deliberate_regression(pytester: pytest.Pytester) -> None:
+    for name in ("conftest.py", "completer.py", "snippets.fim.jsonl", "model_outputs.json"):
+        (pytester.path / name).write_text((EXAMPLE / name).read_text())
+    good = pytester.runpytest("--fim-eval-report=baseline.json", "-p", "no:randomly")
+    good.assert_outcomes(passed=6)
+    good.stdout.fnmatch_lines(["snippets.fim.jsonl * 6 * 6 * 1.000 * 0.667 * 90.9 * 0"])
+
+    # A new post-processing step that keeps the suffix's first line: two fills regress.
+    outputs = json.loads((pytester.path / "model_outputs.json").read_text())
+    outputs["snippets/word_count"] += "    return counts\n"
+    outputs["snippets/mean"] = "    return sum(xs) / len(xs)\n\n\nprint(mean([1, 2, 3]))\n"
+    (pytester.path / "model_outputs.json").write_text(json.dumps(outputs))
+    gated = (
+        "--fim-eval-baseline=baseline.json",
+        "--fim-eval-max-drop=0.05",
+        "--fim-eval-no-fail",
+        "-p",
+        "no:randomly",
+    )
+    bad = pytester.runpytest(*gated)
+    bad.assert_outcomes(passed=4, failed=2)
+    assert bad.ret == pytest.ExitCode.TESTS_FAILED
+    bad.stdout.fnmatch_lines(
+        [
+            "against baseline.json: pass@1 -0.333, *check:suffix_echo +0.333*",
+            "GATE FAILED: pass@1 = 0.667, bound >= 0.95; worst cases: snippets/mean, "
+            "snippets/word_count",
+        ]
+    )
+    # The same regression without a gate: --fim-eval-no-fail leaves the build green.
+    assert pytester.runpytest("--fim-eval-no-fail").ret == pytest.ExitCode.OK

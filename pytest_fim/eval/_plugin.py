@@ -620,6 +620,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     from pytest_fim.eval._summary import summary_lines
 
     terminalreporter.write_sep("=", "pytest-fim eval")
+    if any("passes_tests" in record.get("scored", ()) for record in eval_session.records):
+        terminalreporter.write_line(_PASSES_TESTS_WARNING.replace("runs", "ran"), yellow=True)
     for line, markup in summary_lines(eval_session.report, eval_session.records):
         terminalreporter.write_line(line, **markup)
     for path in eval_session.written:
