@@ -37,6 +37,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("cli_speed.py", False),
     ("fill_scaling.py", False),
     ("snapshot_speed.py", False),
+    ("eval_overhead.py", False),
 ]
 
 
