@@ -43,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="pytest-fim: use the strict validation profile by default (default: false)",
     )
-    from pytest_fim.eval._plugin import add_options
+    from pytest_fim.eval._options import add_options
 
     add_options(parser)
 
@@ -77,7 +77,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getini("fim_strict")
     )
     _settings.verbosity = _assertion_verbosity(config)
-    from pytest_fim.eval._plugin import configure
+    from pytest_fim.eval._front import configure
 
     configure(config)  # evaluation suites: *.fim.jsonl collection, scores, gates
 
@@ -150,7 +150,7 @@ def fim_complete() -> Any:
     ``sample``, its sample number): the text, or a FIM response of any input
     kind. Or pass ``--fim-samples=FILE``. This default fails the item saying so.
     """
-    from pytest_fim.eval._plugin import HOW_TO_COMPLETE
+    from pytest_fim.eval._front import HOW_TO_COMPLETE
 
     pytest.fail(HOW_TO_COMPLETE, pytrace=False)
 

@@ -1,7 +1,7 @@
 """The pytest face of evaluation suites: case files collected, items run, scores reported.
 
-Registered by :mod:`pytest_fim.plugin` at configure time (this module
-imports only pytest and the standard library at module level). Per-item
+Loaded and registered by :mod:`pytest_fim.eval._front` the first time a run
+needs it (an evaluation option, a case file, a report carrying a record). Per-item
 records travel to the controller of a pytest-xdist run as an attribute of
 the call's report (``report.fim_eval``); scores are computed there, from the
 records alone.
@@ -21,94 +21,18 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_fim.eval._cases import FileSettings
+    from pytest_fim.eval._front import Recorder
     from pytest_fim.eval._pool import ExecutionPool
     from pytest_fim.eval._scores import Gate
 
-__all__ = ["EvalSession", "FIMCaseFile", "FIMCaseItem", "add_options"]
+from pytest_fim.eval._front import RECORD
 
-#: The name of the per-item record on a test report.
-RECORD = "fim_eval"
-HOW_TO_COMPLETE = (
-    "no completions to score: define a fixture fim_complete in conftest.py that returns "
-    "callable(case) -> completion text or a FIM response (your completion code), or pass "
-    "--fim-samples=FILE (HumanEval's {task_id, completion} JSONL)"
-)
+__all__ = ["EvalSession", "FIMCaseFile", "FIMCaseItem", "ensure"]
+
 _PASSES_TESTS_WARNING = (
     "pytest-fim eval: passes_tests runs model-written code (each program in an isolated "
     "child process: no environment variables, a temporary directory, a timeout; not a sandbox)"
 )
-
-
-def add_options(parser: pytest.Parser) -> None:
-    """Register the evaluation options (group ``fim``) and ini keys."""
-    group = parser.getgroup("fim")
-    group.addoption(
-        "--fim-samples",
-        metavar="FILE",
-        help="score HumanEval-style samples ({task_id, completion} JSONL, .gz too) "
-        "instead of asking the fim_complete fixture",
-    )
-    group.addoption(
-        "--fim-eval-k", default="1", metavar="K,...", help="k values for pass@k (default 1)"
-    )
-    group.addoption(
-        "--fim-eval-score",
-        metavar="NAMES",
-        help="what is scored: comma list of fills_hole, passes_tests, matches_reference "
-        "(default: the fim_eval_score ini option, or fills_hole)",
-    )
-    group.addoption(
-        "--fim-eval-report", metavar="PATH.json", help="write scores (JSON) and items (JSONL)"
-    )
-    group.addoption("--fim-eval-html", metavar="PATH.html", help="write an HTML report")
-    group.addoption(
-        "--fim-eval-min",
-        action="append",
-        default=[],
-        metavar="METRIC>=X",
-        help="a gate on a metric (repeatable): pass@K, em, es, check:<name>",
-    )
-    group.addoption("--fim-eval-baseline", metavar="FILE.json", help="a previous --fim-eval-report")
-    group.addoption(
-        "--fim-eval-max-drop",
-        type=float,
-        default=None,
-        metavar="X",
-        help="fail when a metric drops more than X below the baseline (es: 100*X points)",
-    )
-    group.addoption(
-        "--fim-eval-no-fail",
-        action="store_true",
-        default=False,
-        help="failing evaluation items do not fail the run: the gate alone decides",
-    )
-    group.addoption(
-        "--fim-eval-workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="test programs run at once (default: the CPU count)",
-    )
-    group.addoption(
-        "--fim-eval-timeout",
-        type=float,
-        default=10.0,
-        metavar="SECONDS",
-        help="per-case test program timeout (default 10)",
-    )
-    parser.addini(
-        "fim_eval_score",
-        default="",
-        help="pytest-fim: what evaluation items score (default fills_hole)",
-    )
-    parser.addini(
-        "fim_eval_skip", type="args", default=[], help="pytest-fim: quality checks left out"
-    )
-    parser.addini(
-        "fim_eval_reference",
-        default="exact",
-        help="pytest-fim: matches_reference mode, or edit_similarity:THRESHOLD",
-    )
 
 
 @dataclass
@@ -127,9 +51,8 @@ class EvalSession:
     baseline: dict[str, Any] | None
     max_drop: float | None
     samples_path: Path | None
+    recorder: Recorder
     samples: dict[str, list[str]] | None = None
-    records: list[dict[str, Any]] = field(default_factory=list)
-    other_failures: int = 0
     report: dict[str, Any] | None = None
     written: list[str] = field(default_factory=list)
     pool: ExecutionPool | None = None
@@ -177,7 +100,10 @@ class EvalSession:
                 samples = read_samples(Path(samples_path))
             except CaseFileError as exc:
                 raise pytest.UsageError(f"--fim-samples: {exc}") from None
+        from pytest_fim.eval._front import RECORDER
+
         return cls(
+            recorder=config.stash[RECORDER],
             config=config,
             k_values=k_values,
             score=score,
@@ -192,6 +118,11 @@ class EvalSession:
             samples_path=Path(samples_path) if samples_path else None,
             samples=samples,
         )
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The records received so far (on the controller)."""
+        return self.recorder.records
 
     @property
     def is_controller(self) -> bool:
@@ -255,7 +186,7 @@ class FIMCaseFile(pytest.File):
             settings, cases = read_case_file(self.path)
         except CaseFileError as exc:
             raise self.CollectError(str(exc)) from None
-        eval_session = _session(self.config)
+        eval_session = ensure(self.config)
         uses_samples = eval_session.samples_path is not None
         function = _evaluate_sample if uses_samples else _evaluate_completion
         scored = eval_session.score or settings.score or eval_session.ini_score
@@ -432,14 +363,6 @@ class FIMCaseItem(pytest.Function):
 # ------------------------------------------------------------------ hooks
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect ``*.fim.jsonl`` and ``*.fim.jsonl.gz`` case files."""
-    name = file_path.name
-    if name.endswith((".fim.jsonl", ".fim.jsonl.gz")):
-        return FIMCaseFile.from_parent(parent, path=file_path)
-    return None
-
-
 def pytest_report_header(config: pytest.Config) -> str | None:
     """Say up front that passes_tests will run model-written code."""
     eval_session = config.stash.get(SESSION, None)
@@ -493,31 +416,17 @@ def _failure_text(report: pytest.TestReport) -> str:
     return text[-4000:]
 
 
-class _Recorder:
-    """Gathers the records on the controller (workers' reports arrive there too)."""
-
-    def __init__(self, eval_session: EvalSession) -> None:
-        self.eval_session = eval_session
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Keep an item's record; count the failures of other tests (for --fim-eval-no-fail)."""
-        if not self.eval_session.is_controller:
-            return
-        record = getattr(report, RECORD, None)
-        if record is not None:
-            self.eval_session.records.append(record)
-        elif report.failed:
-            self.eval_session.other_failures += 1
-
-
-def configure(config: pytest.Config) -> None:
-    """Read the options (``UsageError`` for bad ones) and register these hooks."""
+def ensure(config: pytest.Config) -> EvalSession:
+    """The run's evaluation session: read the options (``UsageError`` for bad ones) and
+    register these hooks, the first time something needs them."""
     import sys
 
-    eval_session = EvalSession.from_config(config)
-    config.stash[SESSION] = eval_session
-    config.pluginmanager.register(sys.modules[__name__], "fim-eval")
-    config.pluginmanager.register(_Recorder(eval_session), "fim-eval-recorder")
+    eval_session = config.stash.get(SESSION, None)
+    if eval_session is None:
+        eval_session = EvalSession.from_config(config)
+        config.stash[SESSION] = eval_session
+        config.pluginmanager.register(sys.modules[__name__], "fim-eval")
+    return eval_session
 
 
 @pytest.hookimpl(trylast=True)
@@ -547,7 +456,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if (
         config.getoption("fim_eval_no_fail")
         and session.exitstatus == pytest.ExitCode.TESTS_FAILED
-        and not eval_session.other_failures
+        and not eval_session.recorder.other_failures
         and failing_items
     ):
         session.exitstatus = pytest.ExitCode.OK
