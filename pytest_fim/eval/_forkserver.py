@@ -11,7 +11,7 @@ sandbox.
 
 Protocol: one JSON object a line on stdin, ``{"program": str, "timeout":
 float}``; one answer a line on stdout, ``{"returncode": int | null,
-"output": [last lines]}`` (null after a timeout).
+"output": [last lines], "seconds": float}`` (null after a timeout).
 """
 
 from __future__ import annotations
@@ -140,8 +140,12 @@ def main() -> None:
     answers = sys.stdout
     for line in sys.stdin:
         request = json.loads(line)
+        start = time.perf_counter()
         returncode, output = run(request["program"], float(request["timeout"]))
-        answers.write(json.dumps({"returncode": returncode, "output": output}) + "\n")
+        seconds = time.perf_counter() - start
+        answers.write(
+            json.dumps({"returncode": returncode, "output": output, "seconds": seconds}) + "\n"
+        )
         answers.flush()
 
 

@@ -19,7 +19,7 @@ __all__ = ["Judgement", "judge", "program_of"]
 
 #: Runs a program (the joined file and its tests); gives its exit status
 #: (None after a timeout) and its last output lines.
-Execute = Callable[[str], "Future[tuple[int | None, list[str]]]"]
+Execute = Callable[[str], "Future[tuple[int | None, list[str], float]]"]
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Judgement:
     passed_tests: bool | None
     checks_failed: list[str]
     failure: str | None
+    program_seconds: float | None = None
 
 
 def program_of(case: dict[str, Any], completion: str) -> str | None:
@@ -54,7 +55,7 @@ def judge(
     language: str,
     reference_mode: tuple[str, float | None],
     timeout: float,
-    execution: Future[tuple[int | None, list[str]]] | None = None,
+    execution: Future[tuple[int | None, list[str], float]] | None = None,
     execute: Execute | None = None,
 ) -> Judgement:
     """Score ``completion`` (text or a response) for ``case`` by the criteria in ``scored``.
@@ -135,7 +136,7 @@ def _passes_tests(
     case: dict[str, Any],
     text: str,
     timeout: float,
-    execution: Future[tuple[int | None, list[str]]] | None,
+    execution: Future[tuple[int | None, list[str], float]] | None,
     execute: Execute | None,
     judgement: Judgement,
 ) -> str | None:
@@ -152,7 +153,7 @@ def _passes_tests(
             execute = run_now
         execution = execute(program)
     try:
-        returncode, output = execution.result()
+        returncode, output, judgement.program_seconds = execution.result()
     except Exception as exc:  # the pool itself failed: the item fails, the run goes on
         judgement.passed_tests = False
         return f"the test program could not be run: {type(exc).__name__}: {exc}"

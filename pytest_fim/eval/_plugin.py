@@ -135,7 +135,7 @@ class EvalSession:
             return None
         return self.samples.get(task_id, [])
 
-    def execute(self, program: str, timeout: float) -> Future[tuple[int | None, list[str]]]:
+    def execute(self, program: str, timeout: float) -> Future[tuple[int | None, list[str], float]]:
         """Run a test program in the pool (started on first use)."""
         if self.pool is None:
             from pytest_fim.eval._pool import ExecutionPool
@@ -234,9 +234,10 @@ class FIMCaseItem(pytest.Function):
     settings: FileSettings
     scored: tuple[str, ...]
     sample_text: str | None
-    execution: Future[tuple[int | None, list[str]]] | None
+    execution: Future[tuple[int | None, list[str], float]] | None
     record: dict[str, Any] | None
     failure: BaseException | None
+    program_seconds: float | None
 
     def setup_case(
         self,
@@ -257,6 +258,7 @@ class FIMCaseItem(pytest.Function):
         self.execution = None
         self.record = None
         self.failure = None
+        self.program_seconds = None
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the case is: its file and line."""
@@ -313,6 +315,8 @@ class FIMCaseItem(pytest.Function):
             checks_failed=judgement.checks_failed,
             failure=judgement.failure,
         )
+        # A program started early may be done before its item runs: its own time counts.
+        self.program_seconds = judgement.program_seconds
         for key in ("exact_match", "edit_similarity", "passed_tests"):
             if self.record[key] is not None:
                 self.user_properties.append((f"fim_eval.{key}", self.record[key]))
@@ -403,7 +407,7 @@ def pytest_runtest_makereport(
         record["outcome"] = report.outcome
         if call.when == "setup" and report.outcome == "failed":
             record["outcome"] = "error"
-        record["seconds"] = round(report.duration, 6)
+        record["seconds"] = round(max(report.duration, item.program_seconds or 0.0), 6)
         if report.outcome != "passed" and record["failure"] is None:
             record["failure"] = _failure_text(report)
         setattr(report, RECORD, record)

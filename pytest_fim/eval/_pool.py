@@ -25,7 +25,8 @@ from pathlib import Path
 
 __all__ = ["ExecutionPool", "default_workers", "run_now"]
 
-Result = tuple[int | None, list[str]]
+#: A program's exit status (None after its timeout), last output lines and own run time.
+Result = tuple[int | None, list[str], float]
 _SERVER = str(Path(__file__).with_name("_forkserver.py"))
 
 
@@ -35,9 +36,13 @@ def default_workers() -> int:
 
 
 def _run_alone(program: str, timeout: float) -> Result:
+    import time
+
     from pytest_fim.quality._execute import run_program
 
-    return run_program(program, timeout)
+    start = time.perf_counter()
+    returncode, output = run_program(program, timeout)
+    return returncode, output, time.perf_counter() - start
 
 
 class _Worker:
@@ -68,7 +73,7 @@ class _Worker:
             self.close()
             raise RuntimeError("the worker process running this program died")
         data = json.loads(answer)
-        return data["returncode"], list(data["output"])
+        return data["returncode"], list(data["output"]), float(data["seconds"])
 
     def close(self) -> None:
         """Stop the worker (it ends when its input closes; killed if it does not)."""
@@ -105,7 +110,7 @@ class ExecutionPool:
         return result
 
     def submit(self, program: str, timeout: float | None = None) -> Future[Result]:
-        """Start ``program`` when a slot is free; its future gives (exit status, output)."""
+        """Start ``program`` when a slot is free; its future gives a :data:`Result`."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(
                 max_workers=self.workers, thread_name_prefix="pytest-fim-eval"
