@@ -537,3 +537,74 @@ def test_the_example_gate_catches_a_deliberate_regression(pytester: pytest.Pytes
     )
     # The same regression without a gate: --fim-eval-no-fail leaves the build green.
     assert pytester.runpytest("--fim-eval-no-fail").ret == pytest.ExitCode.OK
+
+
+def test_samples_for_tasks_without_a_case_are_named(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(ADD))
+    samples = pytester.makefile(
+        ".jsonl",
+        samples=jsonl(
+            {"task_id": "add", "completion": "    return a + b\n"},
+            {"task_id": "ad", "completion": "    return a + b\n"},
+        ),
+    )
+    result = pytester.runpytest(f"--fim-samples={samples}")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["--fim-samples: 1 task(s) with samples matched no case: ad"])
+
+
+def test_samples_start_their_programs_early_and_a_hung_one_still_fails(
+    pytester: pytest.Pytester,
+) -> None:
+    header = {"fim_eval": {"score": ["passes_tests"], "timeout": 1}}
+    hang = {**ADD, "task_id": "hang", "test": "while True:\n    pass\n"}
+    pytester.makefile(".fim.jsonl", cases=jsonl(header, hang, ADD, MUL))
+    samples = pytester.makefile(
+        ".jsonl",
+        samples=jsonl(
+            {"task_id": "hang", "completion": "    pass\n"},
+            {"task_id": "add", "completion": ADD["canonical_solution"]},
+            {"task_id": "mul", "completion": "    return a + b\n"},
+        ),
+    )
+    result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-workers=2")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        ["*did not finish within 1.0 s*", "*the joined program fails its tests (exit status 1)*"]
+    )
+
+
+def test_an_item_without_completions_is_an_error_in_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(ADD))
+    pytester.runpytest("--fim-eval-report=r.json").assert_outcomes(errors=1)
+    (item,) = map(json.loads, (pytester.path / "r.jsonl").read_text().splitlines())
+    assert item["outcome"] == "error" and "no completions to score" in item["failure"]
+
+
+def test_a_file_that_is_not_gzip_is_a_collection_error(pytester: pytest.Pytester) -> None:
+    (pytester.path / "cases.fim.jsonl.gz").write_text(jsonl(ADD))
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(["*cases.fim.jsonl.gz: cannot be read: *gzip*"])
+
+
+def test_a_suite_without_cases_never_loads_the_evaluation_machinery(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_light():
+            assert "pytest_fim.eval._plugin" not in sys.modules
+            assert "pytest_fim.eval._front" in sys.modules
+        """
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_the_xdist_controller_summarises_without_any_option(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(ADD, MUL))
+    complete_with(pytester, {"add": "    return a + b\n", "mul": "    return a * b\n"})
+    result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["cases.fim.jsonl * 2 * 2 * 1.000 * 1.000 * 100.0 * 0"])

@@ -537,5 +537,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(_PASSES_TESTS_WARNING.replace("runs", "ran"), yellow=True)
     for line, markup in summary_lines(eval_session.report, eval_session.records):
         terminalreporter.write_line(line, **markup)
+    if (
+        eval_session.samples
+        and not config.getoption("deselect")
+        and not config.getoption("keyword")
+    ):
+        scored = {str(record["task_id"]) for record in eval_session.records}
+        unused = [task for task in eval_session.samples if task not in scored]
+        if unused:
+            shown = ", ".join(unused[:5]) + (", …" if len(unused) > 5 else "")
+            terminalreporter.write_line(
+                f"--fim-samples: {len(unused)} task(s) with samples matched no case: {shown}",
+                yellow=True,
+            )
     for path in eval_session.written:
         terminalreporter.write_line(f"wrote {os.path.relpath(path)}")
