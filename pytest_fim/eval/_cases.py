@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,6 @@ class FileSettings:
     timeout: float | None = None
     n: int = 1
     language: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_scores(text: str, where: str) -> tuple[str, ...]:

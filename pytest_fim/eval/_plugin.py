@@ -56,7 +56,6 @@ class EvalSession:
     report: dict[str, Any] | None = None
     written: list[str] = field(default_factory=list)
     pool: ExecutionPool | None = None
-    any_passes_tests: bool = False
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> EvalSession:
@@ -190,8 +189,6 @@ class FIMCaseFile(pytest.File):
         uses_samples = eval_session.samples_path is not None
         function = _evaluate_sample if uses_samples else _evaluate_completion
         scored = eval_session.score or settings.score or eval_session.ini_score
-        if "passes_tests" in scored:
-            eval_session.any_passes_tests = True
         items: list[pytest.Item] = []
         fixtureinfo = None
         for number, case in cases:
