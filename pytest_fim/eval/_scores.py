@@ -48,8 +48,8 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     ``1 - C(n-c, k) / C(n, k)``, computed as a product so large n stays exact
     enough; ``ValueError`` unless ``0 <= c <= n`` and ``1 <= k <= n``.
 
-    >>> pass_at_k(10, 3, 1)
-    0.3
+    >>> round(pass_at_k(10, 3, 1), 6), round(pass_at_k(10, 3, 5), 6)
+    (0.3, 0.916667)
     """
     if not (0 <= c <= n and 1 <= k <= n):
         raise ValueError(f"pass_at_k needs 0 <= c <= n and 1 <= k <= n, got n={n} c={c} k={k}")
@@ -62,7 +62,11 @@ def pass_at_k(n: int, c: int, k: int) -> float:
 
 
 def parse_k(text: str) -> tuple[int, ...]:
-    """``"1,10"`` as (1, 10); ``ValueError`` naming what was received."""
+    """``"1,10"`` as (1, 10); ``ValueError`` naming what was received.
+
+    >>> parse_k("10,1")
+    (1, 10)
+    """
     try:
         values = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
     except ValueError:
