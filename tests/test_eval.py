@@ -138,8 +138,8 @@ def test_gzipped_case_files_are_collected(pytester: pytest.Pytester) -> None:
             "cases.fim.jsonl:2:*unknown check 'sintax'*",
         ),
         ([{**ADD, "language": "cobol"}], "cases.fim.jsonl:1:*unknown language 'cobol'*"),
-        ([{"fim_eval": {"scores": ["fills_hole"]}}, ADD], "*:1: unknown header setting 'scores'*"),
-        ([{"fim_eval": {"score": "passes"}}, ADD], "*:1: score: unknown score 'passes'*"),
+        ([{"fim_eval": {"scores": ["x"]}}, ADD], "cases.fim.jsonl:1: unknown header setting*"),
+        ([{"fim_eval": {"score": "passes"}}, ADD], "cases.fim.jsonl:1: score: unknown score*"),
         (["[1, 2]"], "cases.fim.jsonl:1: a case must be a JSON object, got list"),
     ],
 )
@@ -150,7 +150,7 @@ def test_a_malformed_line_is_a_collection_error_naming_it(
     pytester.makefile(".fim.jsonl", cases=text)
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines(["*ERROR collecting cases.fim.jsonl*", f"*{expected}"])
+    result.stdout.fnmatch_lines(["*ERROR collecting cases.fim.jsonl*", expected])
     result.stdout.no_fnmatch_line("*Traceback*")
 
 
@@ -584,7 +584,7 @@ def test_an_item_without_completions_is_an_error_in_the_report(pytester: pytest.
 def test_a_file_that_is_not_gzip_is_a_collection_error(pytester: pytest.Pytester) -> None:
     (pytester.path / "cases.fim.jsonl.gz").write_text(jsonl(ADD))
     result = pytester.runpytest()
-    result.stdout.fnmatch_lines(["*cases.fim.jsonl.gz: cannot be read: *gzip*"])
+    result.stdout.fnmatch_lines(["cases.fim.jsonl.gz: cannot be read: *gzip*"])
 
 
 def test_a_suite_without_cases_never_loads_the_evaluation_machinery(

@@ -184,7 +184,8 @@ class FIMCaseFile(pytest.File):
         try:
             settings, cases = read_case_file(self.path)
         except CaseFileError as exc:
-            raise self.CollectError(str(exc)) from None
+            # The file as pytest names it (relative to the rootdir), not its absolute path.
+            raise self.CollectError(str(exc).replace(str(self.path), self.nodeid)) from None
         eval_session = ensure(self.config)
         uses_samples = eval_session.samples_path is not None
         function = _evaluate_sample if uses_samples else _evaluate_completion
