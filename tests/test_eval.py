@@ -608,3 +608,21 @@ def test_the_xdist_controller_summarises_without_any_option(pytester: pytest.Pyt
     result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["cases.fim.jsonl * 2 * 2 * 1.000 * 1.000 * 100.0 * 0"])
+
+
+def test_a_fim_complete_that_is_not_callable_fails_saying_so(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(ADD))
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def fim_complete():
+            return "    return a + b\\n"
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*fim_complete must return a callable(case) -> completion, got str"]
+    )

@@ -207,20 +207,12 @@ class FIMCaseFile(pytest.File):
         return items
 
 
-def _evaluate_completion(request: pytest.FixtureRequest, fim_complete: Any) -> None:
-    """Score the completion the user's fim_complete gives for this item's case."""
-    __tracebackhide__ = True
-    node = request.node
-    assert isinstance(node, FIMCaseItem)
-    node.evaluate(lambda case: fim_complete(case))
+def _evaluate_completion(fim_complete: Any) -> None:
+    """Score the completion the user's fim_complete gives (run by FIMCaseItem.runtest)."""
 
 
-def _evaluate_sample(request: pytest.FixtureRequest) -> None:
-    """Score this item's sample from the --fim-samples file."""
-    __tracebackhide__ = True
-    node = request.node
-    assert isinstance(node, FIMCaseItem)
-    node.evaluate(None)
+def _evaluate_sample() -> None:
+    """Score this item's sample from the --fim-samples file (run by FIMCaseItem.runtest)."""
 
 
 class FIMCaseItem(pytest.Function):
@@ -274,6 +266,18 @@ class FIMCaseItem(pytest.Function):
         from pytest_fim.eval._judge import program_of
 
         return program_of(self.case, self.sample_text)
+
+    def runtest(self) -> None:
+        """Judge the completion: the fixture's (its arguments name it) or the sample."""
+        __tracebackhide__ = True
+        complete = self.funcargs.get("fim_complete") if self.sample_text is None else None
+        self.record = self._record(None)
+        if complete is not None and not callable(complete):
+            self._fail(
+                f"fim_complete must return a callable(case) -> completion, "
+                f"got {type(complete).__name__}"
+            )
+        self.evaluate(complete)
 
     def evaluate(self, complete: Any) -> None:
         """Get the completion, judge it, keep the record; fail with the readable text."""
