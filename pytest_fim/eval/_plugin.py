@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import types
 from collections.abc import Generator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -174,8 +175,18 @@ def _session(config: pytest.Config) -> EvalSession:
 # ------------------------------------------------------------------ collection
 
 
-class FIMCaseFile(pytest.File):
-    """A ``*.fim.jsonl`` (or ``.gz``) file: one item per case, per sample when several."""
+class FIMCaseFile(pytest.Module):
+    """A ``*.fim.jsonl`` (or ``.gz``) file: one item per case, per sample when several.
+
+    A module to pytest, without Python in it: the items take fixtures, and a
+    module-scoped fixture (pytest-recording's, a conftest's) needs a module
+    above the item, or pytest fails the item at setup.
+    """
+
+    def _getobj(self) -> types.ModuleType:
+        module = types.ModuleType(self.path.name.split(".")[0])
+        module.__file__ = str(self.path)
+        return module
 
     def collect(self) -> list[pytest.Item]:
         """Read the file; a collection error names the line and what is wrong."""
