@@ -39,6 +39,7 @@ SCRIPTS: list[tuple[str, bool]] = [
     ("fill_scaling.py", False),
     ("snapshot_speed.py", False),
     ("cassette_speed.py", False),
+    ("eval_overhead.py", False),
     ("eval_speed.py", True),
 ]
 

@@ -23,7 +23,15 @@ from typing import Any
 
 from pytest_fim.problems import FIMAssertionError, Problem, describe, shorten
 
-__all__ = ["ACCEPTED_KINDS", "api_error", "dump_models", "error_message", "parse_json", "to_data"]
+__all__ = [
+    "ACCEPTED_KINDS",
+    "api_error",
+    "completion_text",
+    "dump_models",
+    "error_message",
+    "parse_json",
+    "to_data",
+]
 
 #: How the accepted kinds are named in a ``TypeError``.
 ACCEPTED_KINDS = (
@@ -62,6 +70,32 @@ def to_data(obj: object, *, what: str = "completion response") -> Any:
     raise TypeError(
         f"cannot read a FIM {what} from {type(obj).__module__}.{type(obj).__qualname__} "
         f"{shorten(obj, 60)}; expected {ACCEPTED_KINDS}"
+    )
+
+
+def completion_text(value: object) -> tuple[str, str | None]:
+    """A completion as a completion source hands it over: its text and finish_reason.
+
+    ``value`` is the text itself (finish_reason None) or any response input
+    above, whose choice 0 is taken (text chunks joined). Raises
+    :class:`FIMAssertionError` for a response that is not valid (or has no
+    choice 0) and ``TypeError`` naming the accepted kinds for anything else.
+    """
+    if isinstance(value, str):
+        return value, None
+    if value is None or isinstance(value, (int, float, list, tuple)):
+        raise TypeError(
+            f"a completion must be its text (str) or a FIM completion response "
+            f"({ACCEPTED_KINDS}), got {type(value).__name__} {shorten(value, 60)}"
+        )
+    from pytest_fim.validate import assert_valid_fim_response
+
+    response = assert_valid_fim_response(value, strict=False)
+    for choice in response.choices or ():
+        if choice.index == 0:
+            return (choice.message.text() if choice.message else ""), choice.finish_reason
+    raise FIMAssertionError(
+        "the completion response has no choice 0", [Problem("choices", "no choice with index 0")]
     )
 
 

@@ -90,6 +90,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="pytest-fim: use the strict validation profile by default (default: false)",
     )
+    from pytest_fim.eval._options import add_options
+
+    add_options(parser)
 
 
 #: The core's defaults as they were before this session set its own, put back
@@ -121,6 +124,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getini("fim_strict")
     )
     _settings.verbosity = _assertion_verbosity(config)
+    from pytest_fim.eval._front import configure
+
+    configure(config)  # evaluation suites: *.fim.jsonl collection, scores, gates
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -180,6 +186,20 @@ def fim_stream_factory(request: pytest.FixtureRequest) -> FIMStreamFactory:
     from pytest_fim.factory import FIMStreamFactory
 
     return FIMStreamFactory(_test_seed(request))
+
+
+@pytest.fixture
+def fim_complete() -> Any:
+    """Where evaluation items (``*.fim.jsonl`` cases) get completions: override it.
+
+    Define ``fim_complete`` in your conftest.py, returning ``callable(case)``
+    that gives the completion for ``case`` (a dict of the case's fields and
+    ``sample``, its sample number): the text, or a FIM response of any input
+    kind. Or pass ``--fim-samples=FILE``. This default fails the item saying so.
+    """
+    from pytest_fim.eval._front import HOW_TO_COMPLETE
+
+    pytest.fail(HOW_TO_COMPLETE, pytrace=False)
 
 
 #: What failed the setup or call of the current run of a test that uses

@@ -18,6 +18,7 @@ MODULES = [
     "pytest_fim.quality._reference",
     "pytest_fim.quality._execute",
     "pytest_fim.snapshot",
+    "pytest_fim.eval._scores",
 ]
 
 

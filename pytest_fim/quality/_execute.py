@@ -18,7 +18,7 @@ from pathlib import Path
 from pytest_fim.problems import FIMAssertionError, Problem, shorten
 from pytest_fim.quality._arguments import middle_of
 
-__all__ = ["assert_passes_tests"]
+__all__ = ["assert_passes_tests", "joined_program", "run_program", "tests_failure"]
 
 
 def assert_passes_tests(
@@ -58,23 +58,51 @@ def assert_passes_tests(
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     text, _ = middle_of(middle, choice)
-    program = prefix + text + suffix + "\n\n" + test_code + "\n"
+    returncode, output = run_program(
+        joined_program(prefix, text, suffix, test_code, entry_point), timeout
+    )
+    failure = tests_failure(returncode, output, timeout)
+    if failure is not None:
+        raise failure
+
+
+def joined_program(
+    prefix: str, middle: str, suffix: str, test_code: str, entry_point: str | None
+) -> str:
+    """The program assert_passes_tests runs: the joined file, the tests, the HumanEval call."""
+    program = prefix + middle + suffix + "\n\n" + test_code + "\n"
     if entry_point:
         program += f"\ncheck({entry_point})\n"
+    return program
+
+
+def run_program(program: str, timeout: float) -> tuple[int | None, list[str]]:
+    """Run ``program`` isolated (see the module's warning) in a temporary directory.
+
+    Returns its exit status (None when it ran past ``timeout`` seconds and was
+    killed with everything it started) and the last lines of its output.
+    """
     with tempfile.TemporaryDirectory(prefix="pytest-fim-") as workdir:
         script = Path(workdir, "fill_under_test.py")
         script.write_text(program, encoding="utf-8")
-        returncode, output = _run(script, workdir, timeout)
+        return _run(script, workdir, timeout)
+
+
+def tests_failure(
+    returncode: int | None, output: list[str], timeout: float
+) -> FIMAssertionError | None:
+    """The failure assert_passes_tests raises for a run's result; None when it passed."""
     if returncode is None:
-        raise FIMAssertionError(
+        return FIMAssertionError(
             f"the joined program did not finish within {timeout} s (an endless loop?)",
             [Problem("", shorten(line, 200).strip("'\"")) for line in output[-6:]],
         )
     if returncode != 0:
         shown = [Problem("", shorten(line, 200).strip("'\"")) for line in output[-12:]]
-        raise FIMAssertionError(
+        return FIMAssertionError(
             f"the joined program fails its tests (exit status {returncode}):", shown
         )
+    return None
 
 
 #: Most output kept from the child: its last lines say why it failed; a program
