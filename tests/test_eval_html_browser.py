@@ -130,3 +130,61 @@ def test_a_script_or_style_slipped_into_the_report_is_blocked_and_reported(
     assert browser.evaluate("getComputedStyle(document.body).display") == "block"
     blocked = [m["text"] for m in browser.errors() if "Content Security Policy" in m["text"]]
     assert len(blocked) == 2, browser.errors()
+
+
+#: A run as a user makes it: three cases with references, one sample each, one of them
+#: a completion wrapped in a markdown fence.
+CASES = [
+    {"task_id": "demo/add", "prompt": "def add(a, b):\n    return ", "suffix": "\n",
+     "canonical_solution": "a + b"},
+    {"task_id": "demo/mul", "prompt": "def mul(a, b):\n    return ", "suffix": "\n",
+     "canonical_solution": "a * b"},
+    {"task_id": "demo/neg", "prompt": "def neg(a):\n    return ", "suffix": "\n",
+     "canonical_solution": "0 - a"},
+]  # fmt: skip
+SAMPLES = [
+    {"task_id": "demo/add", "completion": "a + b"},
+    {"task_id": "demo/mul", "completion": "```python\na * b\n```"},
+    {"task_id": "demo/neg", "completion": "-a"},
+]
+
+
+def test_a_run_with_fim_eval_html_writes_the_page_the_browser_shows(
+    browser: Page, pytester: pytest.Pytester
+) -> None:
+    pytester.makefile(".fim.jsonl", cases="\n".join(json.dumps(case) for case in CASES))
+    pytester.makefile(".jsonl", samples="\n".join(json.dumps(sample) for sample in SAMPLES))
+    result = pytester.runpytest_subprocess(
+        "cases.fim.jsonl",
+        "--fim-samples=samples.jsonl",
+        "--fim-eval-report=report.json",
+        "--fim-eval-html=report.html",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    browser.open((pytester.path / "report.html").as_uri())
+    assert browser.errors() == []
+    metrics = report["totals"]["metrics"]
+    shown = browser.evaluate(
+        "Object.fromEntries(Array.from(document.querySelectorAll('#totals [data-metric]'))"
+        ".map(e => [e.dataset.metric, e.textContent]))"
+    )
+    assert shown == {
+        name: f"{value:.1f}" if name == "es" else f"{value:.3f}"
+        for name, value in metrics.items()
+        if not name.startswith("check:")
+    }
+    # The run's own numbers: 2 of 3 fills pass, 1 of 3 is the reference exactly.
+    assert (shown["pass@1"], shown["em"]) == ("0.667", "0.333")
+    assert visible_text(browser, "#run") == "3 cases · 3 samples · 2 passed, 1 failed"
+    bars = browser.evaluate(
+        "Object.fromEntries(Array.from(document.querySelectorAll('#chart-checks g'))"
+        ".map(g => [g.dataset.label, g.querySelectorAll('text')[1].textContent]))"
+    )
+    assert bars["markdown"] == f"{100 * (1 - metrics['check:markdown']):.1f}%" == "66.7%"
+    assert browser.evaluate("document.querySelectorAll('details.case').length") == 1
+    assert visible_text(browser, "details.case summary").startswith("demo/mul failed markdown")
+    hole = browser.evaluate("document.querySelector('mark.hole').textContent")
+    assert hole == "```python\na * b\n```"
