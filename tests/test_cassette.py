@@ -650,3 +650,61 @@ def test_it(request):
     assert cassette_text(pytester).count("- request:") == 2
     run(pytester, fim_server.url, body).assert_outcomes(passed=1)
     assert len(fim_server.requests) == 2
+
+
+LITELLM = """
+import asyncio
+import socket
+
+import litellm
+import pytest
+
+MODEL = "text-completion-codestral/codestral-latest"
+BASE = "{url}/v1/fim/completions"
+KEY = "{key}"
+# Without a template LiteLLM fetches one from huggingface.co on every codestral call.
+litellm.register_prompt_template(model="codestral-latest", tokenizer_config={{
+    "chat_template": "{{% for message in messages %}}{{{{ message['content'] }}}}{{% endfor %}}"}})
+
+
+@pytest.mark.fim_cassette
+def test_it(request, monkeypatch):
+    if request.config.getoption("--fim-record") == "none":
+        def refuse(self, address):
+            raise OSError(f"the replay opened a socket to {{address}}")
+
+        monkeypatch.setattr(socket.socket, "connect", refuse)
+    response = litellm.text_completion(
+        model=MODEL, prompt="def add(a, b):\\n", suffix="\\nprint(add(1, 2))",
+        api_key=KEY, api_base=BASE, max_tokens=32,
+    )
+    assert response.choices[0].text == "    # 15 characters before\\n    return a + b\\n"
+
+    async def streamed():
+        stream = await litellm.atext_completion(
+            model=MODEL, prompt="p", suffix="s", api_key=KEY, api_base=BASE, stream=True
+        )
+        return [chunk.choices[0].text async for chunk in stream]
+
+    pieces = asyncio.run(streamed())
+    assert "".join(piece or "" for piece in pieces) == (
+        "    # 1 characters before\\n    return a + b\\n"
+    )
+"""
+
+
+def test_litellm_records_and_replays(pytester: pytest.Pytester, fim_server: Any) -> None:
+    pytest.importorskip("litellm")
+    # In a process of its own: LiteLLM changes how package metadata is found as it loads.
+    pytester.makepyfile(test_user=LITELLM.format(url=fim_server.url, key=KEY))
+    recorded = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--fim-record=once")
+    recorded.assert_outcomes(passed=1)
+    asked = len(fim_server.requests)
+    assert asked == 2
+    text = cassette_text(pytester)
+    assert text.count("- request:") == 2
+    assert "events:" in text
+    no_key_anywhere(pytester)
+    replayed = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    replayed.assert_outcomes(passed=1)
+    assert len(fim_server.requests) == asked
