@@ -432,12 +432,60 @@ class TestGroup:
         complete("folder")
 """
     run(pytester, fim_server.url, body, "--fim-record=once", "--fim-cassette-dir=tapes")
-    assert (pytester.path / "tapes" / "test_user" / "TestGroup.test_it_1.fim.yaml").is_file()
+    assert (pytester.path / "tapes" / "test_user" / "TestGroup.test_it[1].fim.yaml").is_file()
     pytester.makeini("[pytest]\nfim_cassette_dir = recorded/fim\n")
     run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
     assert (
-        pytester.path / "recorded" / "fim" / "test_user" / "TestGroup.test_it_1.fim.yaml"
+        pytester.path / "recorded" / "fim" / "test_user" / "TestGroup.test_it[1].fim.yaml"
     ).is_file()
+
+
+def test_every_test_gets_its_own_cassette(pytester: pytest.Pytester, fim_server: Any) -> None:
+    # Parameter ids that differ only in a character a file name cannot hold,
+    # an id too long for a file name, nested classes of the same name, and
+    # modules of the same name in two packages sharing one --fim-cassette-dir.
+    body = """
+@pytest.mark.fim_cassette
+@pytest.mark.parametrize("p", ["a/b", "a_b", "a b", "a:b", "y" * 300], ids=str)
+def test_param(p):
+    complete(p)
+
+
+class TestA:
+    class TestB:
+        @pytest.mark.fim_cassette
+        def test_n(self):
+            complete("A")
+
+
+class TestC:
+    class TestB:
+        @pytest.mark.fim_cassette
+        def test_n(self):
+            complete("C")
+"""
+    source = HEADER.format(url=fim_server.url, key=KEY) + body
+    for package in ("one", "two"):
+        pytester.mkpydir(package)
+        (pytester.path / package / "test_same.py").write_text(
+            source.replace('complete("', f'complete("{package} ')
+        )
+    recorded = pytester.runpytest(
+        "-p", "no:cacheprovider", "--fim-record=once", "--fim-cassette-dir=tapes"
+    )
+    recorded.assert_outcomes(passed=14)
+    assert len(fim_server.requests) == 14
+    names = sorted(
+        p.relative_to(pytester.path / "tapes").as_posix()
+        for p in pytester.path.glob("tapes/**/*.fim.yaml")
+    )
+    assert len(names) == 14
+    assert "one/test_same/test_param[a%2Fb].fim.yaml" in names
+    assert "two/test_same/TestA.TestB.test_n.fim.yaml" in names
+    assert all(len(Path(name).name) <= 160 for name in names)
+    replayed = pytester.runpytest("-p", "no:cacheprovider", "--fim-cassette-dir=tapes")
+    replayed.assert_outcomes(passed=14)
+    assert len(fim_server.requests) == 14
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ returns.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,14 +24,39 @@ __all__ = ["EXTENSION", "FIMCassette", "cassette_path"]
 
 #: Not ".yaml" alone: pytest-recording writes <test>.yaml in the same folder.
 EXTENSION = ".fim.yaml"
-_UNSAFE = re.compile(r"[^\w.-]+")
+#: What every common file system takes in a name; the rest is %XX-encoded, ``%`` too,
+#: so two tests never share a file (``test_x[a/b]``, ``test_x[a_b]``, ``test_x[a b]``).
+_SAFE = re.compile(r"[\w.\-\[\]=,+@]")
+#: Longer names (UTF-8 bytes) are cut and told apart by a hash: file systems take 255.
+_LONGEST = 150
 _CLIENTS = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 
 
+def _file_name(text: str) -> str:
+    """``text`` as one file name: the same text, the same name; different texts, different names."""
+    name = "".join(
+        char
+        if _SAFE.fullmatch(char)
+        else "".join(map("%{:02X}".format, char.encode("utf-8", "surrogatepass")))
+        for char in text
+    )
+    if len(name.encode("utf-8")) <= _LONGEST:
+        return name or "test"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    cut = name.encode("utf-8")[: _LONGEST - 17].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
+
+
 def cassette_path(folder: Path, module: str, test: str) -> Path:
-    """``folder/<module>/<test>.fim.yaml``, with characters a file name cannot hold as ``_``."""
-    name = _UNSAFE.sub("_", test).strip("_") or "test"
-    return folder / _UNSAFE.sub("_", module) / f"{name}{EXTENSION}"
+    """``folder/<module>/<test>.fim.yaml``.
+
+    ``module`` may be a relative path with ``/`` (``tests/api/test_x``), each
+    part a folder. Characters a file name cannot hold are ``%XX``-encoded, so
+    distinct tests get distinct files, and a name too long for a file system
+    is shortened with a hash of the whole.
+    """
+    parts = [_file_name(part) for part in module.split("/") if part not in ("", ".", "..")]
+    return folder.joinpath(*parts, f"{_file_name(test)}{EXTENSION}")
 
 
 class FIMCassette:
