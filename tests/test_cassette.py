@@ -698,3 +698,71 @@ def test_it(request):
     assert cassette_text(pytester).count("- request:") == 2
     run(pytester, fim_server.url, body).assert_outcomes(passed=1)
     assert len(fim_server.requests) == 2
+
+
+def test_odd_text_records_replays_and_rewrites_identically(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # Tabs, CRLF, NEL and LINE/PARAGRAPH SEPARATOR (line breaks to YAML, not to
+    # JSON), a very long line, a "\n\n" stop, an empty prompt.
+    body = r"""
+import json
+import urllib.request
+
+PROMPTS = [
+    "\tif a:\r\n\t\treturn b\r\n",
+    "nel\x85ls\u2028ps\u2029end\n",
+    "z" * 20000,
+    "",
+    "def f():\n\n",
+]
+
+@pytest.mark.fim_cassette
+def test_it(request):
+    if request.config.getoption("--fim-record") == "none":
+        request.getfixturevalue("no_sockets")
+    for prompt in PROMPTS:
+        sent = {"model": "codestral-latest", "prompt": prompt, "stop": ["\n\n"]}
+        answer = urllib.request.urlopen(urllib.request.Request(
+            URL + "/v1/fim/completions",
+            data=json.dumps(sent).encode(),
+            headers={"content-type": "application/json"},
+        ))
+        content = json.load(answer)["choices"][0]["message"]["content"]
+        assert f"# {len(prompt)} characters" in content
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    first = cassette_text(pytester)
+    run(pytester, fim_server.url, body).assert_outcomes(passed=1)
+    assert len(fim_server.requests) == 5
+    run(pytester, fim_server.url, body, "--fim-record=rewrite").assert_outcomes(passed=1)
+    assert cassette_text(pytester) == first
+
+
+def test_a_lone_surrogate_fails_clearly_and_writes_nothing(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # JSON may carry "\\ud800"; no UTF-8 YAML file can hold it.
+    body = r"""
+import urllib.request
+
+@pytest.mark.fim_cassette
+def test_it():
+    urllib.request.urlopen(urllib.request.Request(
+        URL + "/v1/fim/completions",
+        data=b'{"model": "codestral-latest", "prompt": "x\\ud800y"}',
+        headers={"content-type": "application/json"},
+    ))
+"""
+    result = run(pytester, fim_server.url, body, "--fim-record=once")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*fim_cassette: cannot write *test_it.fim.yaml: YAML cannot hold this text",
+            "*interactions?0?.request.body.prompt holds a lone surrogate (*ud800*)",
+            "*nothing was written",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+    assert "UnicodeEncodeError" not in result.stdout.str()
+    assert not (pytester.path / CASSETTE).exists()

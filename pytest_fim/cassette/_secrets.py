@@ -26,6 +26,7 @@ __all__ = [
     "kept_headers",
     "mask",
     "secret_values",
+    "strings_in",
 ]
 
 KEPT_REQUEST_HEADERS = frozenset({"content-type", "accept"})
@@ -95,7 +96,7 @@ def find_secrets(data: Any, known: Iterable[str] = ()) -> list[tuple[str, str]]:
     # One expression for them all: a test may have sent hundreds (a cookie a request).
     any_secret = re.compile("|".join(map(re.escape, secrets))) if secrets else None
     found: list[tuple[str, str]] = []
-    for path, text in _strings(data, ()):
+    for path, text in strings_in(data):
         # Most strings hold nothing: a search or two rules them out.
         holds_secret = any_secret is not None and any_secret.search(text) is not None
         if not holds_secret and not _ANY_SHAPE.search(text):
@@ -113,13 +114,16 @@ def find_secrets(data: Any, known: Iterable[str] = ()) -> list[tuple[str, str]]:
     return found
 
 
-def _strings(value: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+def strings_in(
+    value: Any, path: tuple[PathPart, ...] = ()
+) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    """Every string in ``value`` (JSON-like), mapping keys too, with its path."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield (*path, str(key)), str(key)
-            yield from _strings(item, (*path, str(key)))
+            yield from strings_in(item, (*path, str(key)))
     elif isinstance(value, list):
         for number, item in enumerate(value):
-            yield from _strings(item, (*path, number))
+            yield from strings_in(item, (*path, number))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_fim.cassette._format import Cassette, _yaml, load_cassette
+from pytest_fim.cassette._format import Cassette, _yaml, load_cassette, unwritable
 from pytest_fim.cassette._handler import MODES, CassetteHandler
 from pytest_fim.cassette._match import match_fields
 from pytest_fim.cassette._secrets import find_secrets
@@ -155,7 +155,14 @@ class FIMCassette:
         if self.handler.recorded and self.mode != "verify":
             data = [interaction.to_data() for interaction in self.cassette]
             found = find_secrets(data, self.handler.secrets)
-            if found:
+            unfit = unwritable(data)
+            if unfit and not found:
+                listed = "\n".join(f"  interactions{where}" for where in unfit)
+                problems.append(
+                    f"fim_cassette: cannot write {self.path}: YAML cannot hold this text\n"
+                    f"{listed}\nnothing was written"
+                )
+            elif found:
                 listed = "\n".join(f"  interactions{where}: {what}" for where, what in found)
                 problems.append(
                     f"fim_cassette: refused to write {self.path}: it would hold a secret\n"
