@@ -766,3 +766,25 @@ def test_it():
     assert "Traceback" not in result.stdout.str()
     assert "UnicodeEncodeError" not in result.stdout.str()
     assert not (pytester.path / CASSETTE).exists()
+
+
+def test_a_failure_message_never_shows_the_requests_key(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # Code under test that puts the key in a prompt: the unmatched request's
+    # description and its diff show it masked, in replay and in verify.
+    first = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("token = ''\\n")
+"""
+    run(pytester, fim_server.url, first, "--fim-record=once").assert_outcomes(passed=1)
+    leaking = first.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+    for args in ((), ("--fim-record=verify",)):
+        result = run(pytester, fim_server.url, leaking, *args)
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(
+            ["*no recorded interaction matches FIM request*", "*+token = 'Can***'"]
+        )
+        assert KEY not in result.stdout.str()
+        assert KEY[:12] not in result.stdout.str()

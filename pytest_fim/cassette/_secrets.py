@@ -25,6 +25,7 @@ __all__ = [
     "find_secrets",
     "kept_headers",
     "mask",
+    "masked",
     "secret_values",
     "strings_in",
 ]
@@ -75,6 +76,26 @@ def secret_values(headers: dict[str, str], url: str) -> set[str]:
 def mask(value: str) -> str:
     """``value`` with all but its first three characters hidden."""
     return f"{value[:3]}***"
+
+
+def masked(value: Any, secrets: Iterable[str]) -> Any:
+    """``value`` (JSON-like) with every one of ``secrets`` in its strings :func:`mask`-ed:
+    what a failure message may show of a request that carried them."""
+    known = sorted({secret for secret in secrets if len(secret) >= _MIN_SECRET}, key=len)
+    if not known:
+        return value
+    pattern = re.compile("|".join(map(re.escape, reversed(known))))
+
+    def hide(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub(lambda hit: mask(hit.group()), item)
+        if isinstance(item, dict):
+            return {hide(key): hide(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [hide(inner) for inner in item]
+        return item
+
+    return hide(value)
 
 
 def _looks_like_mistral_key(text: str) -> bool:
