@@ -788,3 +788,24 @@ def test_it():
         )
         assert KEY not in result.stdout.str()
         assert KEY[:12] not in result.stdout.str()
+
+
+def test_rewrite_keeps_the_old_cassette_when_the_new_one_is_refused(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("token = ''\\n")
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    old = cassette_text(pytester)
+    leaking = body.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+    refused = run(pytester, fim_server.url, leaking, "--fim-record=rewrite")
+    refused.assert_outcomes(passed=1, errors=1)
+    refused.stdout.fnmatch_lines(["*refused to write *test_it.fim.yaml: it would hold a secret"])
+    assert cassette_text(pytester) == old
+    # A rewrite whose test sends nothing leaves no cassette, as pytest-recording's does.
+    silent = body.replace("complete(", "str(")
+    run(pytester, fim_server.url, silent, "--fim-record=rewrite").assert_outcomes(passed=1)
+    assert not (pytester.path / CASSETTE).exists()

@@ -105,8 +105,6 @@ class FIMCassette:
             new_cassette=not exists and mode != "rewrite",
             where=str(self.path),
         )
-        if mode == "rewrite" and exists:
-            self.path.unlink()
 
     def __repr__(self) -> str:
         where = str(self.path)
@@ -171,6 +169,10 @@ class FIMCassette:
                 )
             else:
                 self.cassette.save(self.path)
+        elif self.mode == "rewrite" and failure is None and not self.handler.failures:
+            # Deleted here rather than before the test: a write refused for a
+            # secret, or a test that failed before it recorded, leaves the old file.
+            self.path.unlink(missing_ok=True)
         return problems, warnings
 
 
