@@ -809,3 +809,20 @@ def test_it():
     silent = body.replace("complete(", "str(")
     run(pytester, fim_server.url, silent, "--fim-record=rewrite").assert_outcomes(passed=1)
     assert not (pytester.path / CASSETTE).exists()
+
+
+def test_a_test_that_fails_after_recording_still_writes_its_cassette(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("def add(a, b):\\n")
+    assert False, "the code under test is wrong"
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(failed=1)
+    assert cassette_text(pytester).count("- request:") == 1
+    replayed = run(pytester, fim_server.url, body)
+    replayed.assert_outcomes(failed=1)
+    replayed.stdout.fnmatch_lines(["*the code under test is wrong*"])
+    assert len(fim_server.requests) == 1
