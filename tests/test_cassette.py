@@ -578,8 +578,17 @@ def test_it():
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["*test_it.fim.yaml: unsupported cassette format 'pytest-fim-cassette/9'*"]
+        [
+            "*test_it.fim.yaml: unsupported cassette format 'pytest-fim-cassette/9'*"
+            "written by a newer pytest-fim*pip install -U pytest-fim*"
+        ]
     )
+    # Not YAML at all: the file is named, with where the YAML breaks.
+    (pytester.path / CASSETTE).write_text("format: pytest-fim-cassette/1\ninteractions: [\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*test_it.fim.yaml: not valid YAML: *"])
+    assert "Traceback" not in result.stdout.str()
 
 
 def test_without_pyyaml_one_line_names_the_extra(pytester: pytest.Pytester) -> None:

@@ -424,6 +424,7 @@ def loads_cassette(text: str | bytes, source: str = "<cassette>") -> Cassette:
     if data.get("format") != FORMAT:
         raise CassetteFormatError(
             f"{source}: unsupported cassette format {data.get('format')!r}, expected {FORMAT!r}"
+            + _newer(data.get("format"))
         )
     items = data["interactions"] or []
     if not isinstance(items, list):
@@ -440,6 +441,16 @@ def loads_cassette(text: str | bytes, source: str = "<cassette>") -> Cassette:
             )
         )
     return Cassette(interactions)
+
+
+def _newer(found: object) -> str:
+    """A hint for a cassette from a later pytest-fim: ``pytest-fim-cassette/2`` and on."""
+    prefix, _, version = FORMAT.rpartition("/")
+    if isinstance(found, str) and found.startswith(prefix + "/"):
+        later = found.removeprefix(prefix + "/")
+        if later.isdigit() and int(later) > int(version):
+            return ": written by a newer pytest-fim; upgrade it (pip install -U pytest-fim)"
+    return ""
 
 
 def _parsed(text: str | bytes, source: str) -> Any:
