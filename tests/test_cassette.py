@@ -835,3 +835,17 @@ def test_it():
     replayed.assert_outcomes(failed=1)
     replayed.stdout.fnmatch_lines(["*the code under test is wrong*"])
     assert len(fim_server.requests) == 1
+
+
+def test_long_camel_case_names_in_code_are_not_taken_for_keys(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # 32 letters and digits, mixed case, like a Mistral key, but code.
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("class Base64EncodedCertificateProvider(TestCaseWithAVeryLongName1234567):\\n")
+"""
+    result = run(pytester, fim_server.url, body, "--fim-record=once")
+    result.assert_outcomes(passed=1)
+    assert "Base64EncodedCertificateProvider" in cassette_text(pytester)

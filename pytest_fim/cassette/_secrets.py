@@ -98,11 +98,18 @@ def masked(value: Any, secrets: Iterable[str]) -> Any:
     return hide(value)
 
 
+#: A CamelCase name (``Base64EncodedCertificateProvider``): words of two or more
+#: small letters after capitals, and numbers. A random key almost never splits so
+#: (its small letters come alone, or after a digit), code very often does.
+_CAMEL_CASE = re.compile(r"(?:[a-z]{2,})?(?:[A-Z]+[a-z]{2,}|[A-Z]+|[0-9]+)+")
+
+
 def _looks_like_mistral_key(text: str) -> bool:
     return (
         any(c.isupper() for c in text)
         and any(c.islower() for c in text)
         and any(c.isdigit() for c in text)
+        and _CAMEL_CASE.fullmatch(text) is None
     )
 
 
