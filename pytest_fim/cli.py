@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -27,9 +28,12 @@ __all__ = ["main"]
 
 EXTENSIONS = (".json", ".jsonl", ".sse", ".yaml", ".yml")
 _CASSETTE_EXTENSIONS = (".yaml", ".yml")
-#: How a pytest-fim cassette begins (its format key comes first); other YAML
+#: A pytest-fim cassette's format key, on a line of its own wherever it is (a
+#: cassette edited by hand may put comments first or reorder keys); other YAML
 #: in a searched directory (a vcrpy cassette beside ours) is passed over.
-_CASSETTE_START = b"format: pytest-fim-cassette/"
+_CASSETTE_FORMAT = re.compile(rb"""^format:[ \t]*["']?pytest-fim-cassette/""", re.MULTILINE)
+#: What the recorder names a cassette: always one of ours, checked whatever it holds.
+_CASSETTE_SUFFIX = ".fim.yaml"
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -203,9 +207,10 @@ def _expand(paths: Sequence[Path], passed_over: list[Path]) -> Iterator[Path]:
 
 
 def _is_cassette(path: Path) -> bool:
+    if path.name.endswith(_CASSETTE_SUFFIX):
+        return True
     try:
-        with path.open("rb") as file:
-            return file.read(len(_CASSETTE_START)) == _CASSETTE_START
+        return _CASSETTE_FORMAT.search(path.read_bytes()) is not None
     except OSError:
         return True  # checked, so that the error is reported
 

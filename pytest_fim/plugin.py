@@ -69,7 +69,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fim-cassette-dir",
         default=None,
         help="folder of FIM cassettes (default: the fim_cassette_dir ini option, else "
-        "cassettes/ beside each test file); a cassette is <folder>/<module>/<test>.fim.yaml",
+        "cassettes/ beside each test file); a cassette is <folder>/<test file path from "
+        "the rootdir>/<test>.fim.yaml",
     )
     group.addoption(
         "--fim-replay-chunking",
@@ -313,16 +314,24 @@ def _refuse_mock_and_cassette(request: pytest.FixtureRequest) -> None:
         )
 
 
-def _cassette_folder(request: pytest.FixtureRequest) -> Path:
+def _cassette_folder(request: pytest.FixtureRequest) -> tuple[Path, str]:
+    """The cassette folder and the test module's place in it."""
     config = request.config
+    path = Path(request.node.path)
     given = config.getoption("fim_cassette_dir")
-    if given:
-        return Path(config.invocation_params.dir, given)
     ini = str(config.getini("fim_cassette_dir") or "")
-    if ini:
-        base = config.inipath.parent if config.inipath is not None else config.rootpath
-        return Path(base, ini)
-    return Path(request.node.path).parent / "cassettes"
+    if not given and not ini:
+        return path.parent / "cassettes", path.stem
+    # One folder for every test file: tests/a/test_x.py and tests/b/test_x.py need
+    # their own places in it, so the module is named by its path from the rootdir.
+    try:
+        module = path.with_suffix("").relative_to(config.rootpath).as_posix()
+    except ValueError:
+        module = path.stem
+    if given:
+        return Path(config.invocation_params.dir, given), module
+    base = config.inipath.parent if config.inipath is not None else config.rootpath
+    return Path(base, ini), module
 
 
 def _cassette_options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -360,12 +369,12 @@ def fim_cassette(
     try:
         from pytest_fim.cassette import FIMCassette, cassette_path
 
-        module = request.node.path.stem
-        test = request.node.name
-        if request.cls is not None:
-            test = f"{request.cls.__name__}.{test}"
+        folder, module = _cassette_folder(request)
+        # Every class the test is in: TestA.TestB.test_it and TestC.TestB.test_it differ.
+        classes = [node.name for node in request.node.listchain() if isinstance(node, pytest.Class)]
+        test = ".".join([*classes, request.node.name])
         cassette = FIMCassette(
-            cassette_path(_cassette_folder(request), module, test),
+            cassette_path(folder, module, test),
             str(config.getoption("fim_record")),
             chunk_size=None if chunking == "event" else int(chunking.removeprefix("bytes:")),
             strict=None,

@@ -432,12 +432,60 @@ class TestGroup:
         complete("folder")
 """
     run(pytester, fim_server.url, body, "--fim-record=once", "--fim-cassette-dir=tapes")
-    assert (pytester.path / "tapes" / "test_user" / "TestGroup.test_it_1.fim.yaml").is_file()
+    assert (pytester.path / "tapes" / "test_user" / "TestGroup.test_it[1].fim.yaml").is_file()
     pytester.makeini("[pytest]\nfim_cassette_dir = recorded/fim\n")
     run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
     assert (
-        pytester.path / "recorded" / "fim" / "test_user" / "TestGroup.test_it_1.fim.yaml"
+        pytester.path / "recorded" / "fim" / "test_user" / "TestGroup.test_it[1].fim.yaml"
     ).is_file()
+
+
+def test_every_test_gets_its_own_cassette(pytester: pytest.Pytester, fim_server: Any) -> None:
+    # Parameter ids that differ only in a character a file name cannot hold,
+    # an id too long for a file name, nested classes of the same name, and
+    # modules of the same name in two packages sharing one --fim-cassette-dir.
+    body = """
+@pytest.mark.fim_cassette
+@pytest.mark.parametrize("p", ["a/b", "a_b", "a b", "a:b", "y" * 300], ids=str)
+def test_param(p):
+    complete(p)
+
+
+class TestA:
+    class TestB:
+        @pytest.mark.fim_cassette
+        def test_n(self):
+            complete("A")
+
+
+class TestC:
+    class TestB:
+        @pytest.mark.fim_cassette
+        def test_n(self):
+            complete("C")
+"""
+    source = HEADER.format(url=fim_server.url, key=KEY) + body
+    for package in ("one", "two"):
+        pytester.mkpydir(package)
+        (pytester.path / package / "test_same.py").write_text(
+            source.replace('complete("', f'complete("{package} ')
+        )
+    recorded = pytester.runpytest(
+        "-p", "no:cacheprovider", "--fim-record=once", "--fim-cassette-dir=tapes"
+    )
+    recorded.assert_outcomes(passed=14)
+    assert len(fim_server.requests) == 14
+    names = sorted(
+        p.relative_to(pytester.path / "tapes").as_posix()
+        for p in pytester.path.glob("tapes/**/*.fim.yaml")
+    )
+    assert len(names) == 14
+    assert "one/test_same/test_param[a%2Fb].fim.yaml" in names
+    assert "two/test_same/TestA.TestB.test_n.fim.yaml" in names
+    assert all(len(Path(name).name) <= 160 for name in names)
+    replayed = pytester.runpytest("-p", "no:cacheprovider", "--fim-cassette-dir=tapes")
+    replayed.assert_outcomes(passed=14)
+    assert len(fim_server.requests) == 14
 
 
 @pytest.mark.parametrize(
@@ -530,8 +578,17 @@ def test_it():
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["*test_it.fim.yaml: unsupported cassette format 'pytest-fim-cassette/9'*"]
+        [
+            "*test_it.fim.yaml: unsupported cassette format 'pytest-fim-cassette/9'*"
+            "written by a newer pytest-fim*pip install -U pytest-fim*"
+        ]
     )
+    # Not YAML at all: the file is named, with where the YAML breaks.
+    (pytester.path / CASSETTE).write_text("format: pytest-fim-cassette/1\ninteractions: [\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*test_it.fim.yaml: not valid YAML: *"])
+    assert "Traceback" not in result.stdout.str()
 
 
 def test_without_pyyaml_one_line_names_the_extra(pytester: pytest.Pytester) -> None:
@@ -708,3 +765,145 @@ def test_litellm_records_and_replays(pytester: pytest.Pytester, fim_server: Any)
     replayed = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     replayed.assert_outcomes(passed=1)
     assert len(fim_server.requests) == asked
+
+
+def test_odd_text_records_replays_and_rewrites_identically(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # Tabs, CRLF, NEL and LINE/PARAGRAPH SEPARATOR (line breaks to YAML, not to
+    # JSON), a very long line, a "\n\n" stop, an empty prompt.
+    body = r"""
+import json
+import urllib.request
+
+PROMPTS = [
+    "\tif a:\r\n\t\treturn b\r\n",
+    "nel\x85ls\u2028ps\u2029end\n",
+    "z" * 20000,
+    "",
+    "def f():\n\n",
+]
+
+@pytest.mark.fim_cassette
+def test_it(request):
+    if request.config.getoption("--fim-record") == "none":
+        request.getfixturevalue("no_sockets")
+    for prompt in PROMPTS:
+        sent = {"model": "codestral-latest", "prompt": prompt, "stop": ["\n\n"]}
+        answer = urllib.request.urlopen(urllib.request.Request(
+            URL + "/v1/fim/completions",
+            data=json.dumps(sent).encode(),
+            headers={"content-type": "application/json"},
+        ))
+        content = json.load(answer)["choices"][0]["message"]["content"]
+        assert f"# {len(prompt)} characters" in content
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    first = cassette_text(pytester)
+    run(pytester, fim_server.url, body).assert_outcomes(passed=1)
+    assert len(fim_server.requests) == 5
+    run(pytester, fim_server.url, body, "--fim-record=rewrite").assert_outcomes(passed=1)
+    assert cassette_text(pytester) == first
+
+
+def test_a_lone_surrogate_fails_clearly_and_writes_nothing(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # JSON may carry "\\ud800"; no UTF-8 YAML file can hold it.
+    body = r"""
+import urllib.request
+
+@pytest.mark.fim_cassette
+def test_it():
+    urllib.request.urlopen(urllib.request.Request(
+        URL + "/v1/fim/completions",
+        data=b'{"model": "codestral-latest", "prompt": "x\\ud800y"}',
+        headers={"content-type": "application/json"},
+    ))
+"""
+    result = run(pytester, fim_server.url, body, "--fim-record=once")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*fim_cassette: cannot write *test_it.fim.yaml: YAML cannot hold this text",
+            "*interactions?0?.request.body.prompt holds a lone surrogate (*ud800*)",
+            "*nothing was written",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+    assert "UnicodeEncodeError" not in result.stdout.str()
+    assert not (pytester.path / CASSETTE).exists()
+
+
+def test_a_failure_message_never_shows_the_requests_key(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # Code under test that puts the key in a prompt: the unmatched request's
+    # description and its diff show it masked, in replay and in verify.
+    first = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("token = ''\\n")
+"""
+    run(pytester, fim_server.url, first, "--fim-record=once").assert_outcomes(passed=1)
+    leaking = first.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+    for args in ((), ("--fim-record=verify",)):
+        result = run(pytester, fim_server.url, leaking, *args)
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(
+            ["*no recorded interaction matches FIM request*", "*+token = 'Can***'"]
+        )
+        assert KEY not in result.stdout.str()
+        assert KEY[:12] not in result.stdout.str()
+
+
+def test_rewrite_keeps_the_old_cassette_when_the_new_one_is_refused(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("token = ''\\n")
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    old = cassette_text(pytester)
+    leaking = body.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+    refused = run(pytester, fim_server.url, leaking, "--fim-record=rewrite")
+    refused.assert_outcomes(passed=1, errors=1)
+    refused.stdout.fnmatch_lines(["*refused to write *test_it.fim.yaml: it would hold a secret"])
+    assert cassette_text(pytester) == old
+    # A rewrite whose test sends nothing leaves no cassette, as pytest-recording's does.
+    silent = body.replace("complete(", "str(")
+    run(pytester, fim_server.url, silent, "--fim-record=rewrite").assert_outcomes(passed=1)
+    assert not (pytester.path / CASSETTE).exists()
+
+
+def test_a_test_that_fails_after_recording_still_writes_its_cassette(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("def add(a, b):\\n")
+    assert False, "the code under test is wrong"
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(failed=1)
+    assert cassette_text(pytester).count("- request:") == 1
+    replayed = run(pytester, fim_server.url, body)
+    replayed.assert_outcomes(failed=1)
+    replayed.stdout.fnmatch_lines(["*the code under test is wrong*"])
+    assert len(fim_server.requests) == 1
+
+
+def test_long_camel_case_names_in_code_are_not_taken_for_keys(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # 32 letters and digits, mixed case, like a Mistral key, but code.
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    complete("class Base64EncodedCertificateProvider(TestCaseWithAVeryLongName1234567):\\n")
+"""
+    result = run(pytester, fim_server.url, body, "--fim-record=once")
+    result.assert_outcomes(passed=1)
+    assert "Base64EncodedCertificateProvider" in cassette_text(pytester)

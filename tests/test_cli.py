@@ -269,6 +269,31 @@ def test_other_yaml_in_a_directory_is_passed_over_but_named_yaml_is_checked(
     ) in out
 
 
+def test_a_cassette_edited_by_hand_is_still_checked_in_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A comment first and the format key last, and a broken one named .fim.yaml:
+    # ours, so checked, not passed over like the vcrpy cassette beside them.
+    pytest.importorskip("yaml")
+    folder = tmp_path / "cassettes"
+    folder.mkdir()
+    (folder / "test_edited.yaml").write_text(
+        "# reviewed by hand\n"
+        "interactions:\n"
+        "- response: {status: 200, body: {id: x}}  # not a valid response\n"
+        "  request: {method: POST, path: /v1/fim/completions, body: {model: m}}\n"
+        'format: "pytest-fim-cassette/1"\n'
+    )
+    (folder / "test_broken.fim.yaml").write_text("interactions: [\n")
+    (folder / "test_vcr.yaml").write_text("interactions: []\nversion: 1\n")
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert f"{folder / 'test_edited.yaml'}: interactions[0]" in out
+    assert f"{folder / 'test_broken.fim.yaml'}: not a FIM cassette" in out
+    assert "passed over 1 YAML file that is not a pytest-fim cassette (such as " in out
+    assert str(folder / "test_vcr.yaml") in out
+
+
 def test_cassettes_without_pyyaml_say_which_extra_to_install(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

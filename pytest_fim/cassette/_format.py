@@ -26,6 +26,7 @@ with its safe loader only (the C one when available).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "load_cassette",
     "loads_cassette",
     "recorded_response",
+    "unwritable",
 ]
 
 #: The format key every cassette starts with; a later incompatible layout gets /2.
@@ -320,6 +322,22 @@ def _headers(value: Any, where: str) -> dict[str, str]:
 
 
 _DUMPERS: dict[bool, Any] = {}
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+#: A lone surrogate: JSON text may hold one ("\\ud800"), YAML (Unicode text) cannot.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unwritable(data: Any) -> list[str]:
+    """Where ``data`` holds text no YAML file can hold (a lone surrogate), as paths."""
+    from pytest_fim.cassette._secrets import strings_in
+    from pytest_fim.paths import format_path
+
+    found = []
+    for path, text in strings_in(data):
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            found.append(f"{format_path(path)} holds a lone surrogate ({surrogate.group()!a})")
+    return found
 
 
 def _dumper(tabs: bool = False) -> Any:
@@ -354,7 +372,10 @@ def _dumper(tabs: bool = False) -> Any:
             if "\n" in data:
                 # Code as a literal block; text YAML cannot hold as one (only
                 # line breaks, a space before a break) as one escaped line.
-                style = "|" if data.strip() and " \n" not in data and data[-1] != " " else '"'
+                # NEL, LINE and PARAGRAPH SEPARATOR and CR are line breaks to YAML:
+                # in a block they would come back as "\n" (or break the indentation).
+                block = data.strip() and " \n" not in data and data[-1] != " "
+                style = "|" if block and not _OTHER_BREAKS.search(data) else '"'
             return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
         Dumper.add_representer(str, represent_str)
@@ -403,6 +424,7 @@ def loads_cassette(text: str | bytes, source: str = "<cassette>") -> Cassette:
     if data.get("format") != FORMAT:
         raise CassetteFormatError(
             f"{source}: unsupported cassette format {data.get('format')!r}, expected {FORMAT!r}"
+            + _newer(data.get("format"))
         )
     items = data["interactions"] or []
     if not isinstance(items, list):
@@ -419,6 +441,16 @@ def loads_cassette(text: str | bytes, source: str = "<cassette>") -> Cassette:
             )
         )
     return Cassette(interactions)
+
+
+def _newer(found: object) -> str:
+    """A hint for a cassette from a later pytest-fim: ``pytest-fim-cassette/2`` and on."""
+    prefix, _, version = FORMAT.rpartition("/")
+    if isinstance(found, str) and found.startswith(prefix + "/"):
+        later = found.removeprefix(prefix + "/")
+        if later.isdigit() and int(later) > int(version):
+            return ": written by a newer pytest-fim; upgrade it (pip install -U pytest-fim)"
+    return ""
 
 
 def _parsed(text: str | bytes, source: str) -> Any:

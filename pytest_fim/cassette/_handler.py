@@ -35,6 +35,7 @@ from pytest_fim.cassette._secrets import (
     KEPT_REQUEST_HEADERS,
     KEPT_RESPONSE_HEADERS,
     kept_headers,
+    masked,
     secret_values,
 )
 from pytest_fim.problems import FIMAssertionError, shorten
@@ -126,7 +127,25 @@ class CassetteHandler:
                 return self._replay(interaction.response)
         if self.records:
             return self._record(request, stored)
-        raise self._fail(unmatched(stored, self.player, self.mode, self.where, self.new_cassette))
+        raise self._fail(
+            unmatched(
+                self._shown(request, stored), self.player, self.mode, self.where, self.new_cassette
+            )
+        )
+
+    def _shown(self, request: WireRequest, stored: RecordedRequest) -> RecordedRequest:
+        """``stored`` as a failure message may show it: the request's own key masked
+        (code under test may put it in a prompt; CI logs are not a safe place)."""
+        secrets = secret_values(request.headers, request.url)
+        if not secrets:
+            return stored
+        return RecordedRequest(
+            stored.method,
+            stored.path,
+            masked(stored.body, secrets),
+            stored.headers,
+            masked(stored.text, secrets),
+        )
 
     def _fail(self, message: str) -> FIMAssertionError:
         error = FIMAssertionError(message)
@@ -177,7 +196,7 @@ class CassetteHandler:
         number = len(self.cassette.interactions) - 1
         problems = self._problems(response, wire.content)
         if problems:
-            said = describe_request(stored.method, stored.path, stored.body)
+            said = describe_request(stored.method, stored.path, masked(stored.body, self.secrets))
             self.notes.append(
                 f"interactions[{number}] ({said}): the recorded response is not valid "
                 f"(it was written as received):\n" + "\n".join(f"  {line}" for line in problems)
@@ -200,12 +219,13 @@ class CassetteHandler:
         __tracebackhide__ = True
         interaction = self.player.take(stored)
         if interaction is None:
+            shown = self._shown(request, stored)
             raise self._fail(
-                unmatched(stored, self.player, self.mode, self.where, self.new_cassette)
+                unmatched(shown, self.player, self.mode, self.where, self.new_cassette)
             )
         wire, live = self._live(request)
         recorded = interaction.response
-        said = describe_request(stored.method, stored.path, stored.body)
+        said = describe_request(stored.method, stored.path, masked(stored.body, self.secrets))
         lines: list[str] = []
         if live.status != recorded.status:
             lines.append(f"status: {recorded.status} recorded, {live.status} live")

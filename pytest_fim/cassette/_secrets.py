@@ -25,7 +25,9 @@ __all__ = [
     "find_secrets",
     "kept_headers",
     "mask",
+    "masked",
     "secret_values",
+    "strings_in",
 ]
 
 KEPT_REQUEST_HEADERS = frozenset({"content-type", "accept"})
@@ -76,11 +78,38 @@ def mask(value: str) -> str:
     return f"{value[:3]}***"
 
 
+def masked(value: Any, secrets: Iterable[str]) -> Any:
+    """``value`` (JSON-like) with every one of ``secrets`` in its strings :func:`mask`-ed:
+    what a failure message may show of a request that carried them."""
+    known = sorted({secret for secret in secrets if len(secret) >= _MIN_SECRET}, key=len)
+    if not known:
+        return value
+    pattern = re.compile("|".join(map(re.escape, reversed(known))))
+
+    def hide(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub(lambda hit: mask(hit.group()), item)
+        if isinstance(item, dict):
+            return {hide(key): hide(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [hide(inner) for inner in item]
+        return item
+
+    return hide(value)
+
+
+#: A CamelCase name (``Base64EncodedCertificateProvider``): words of two or more
+#: small letters after capitals, and numbers. A random key almost never splits so
+#: (its small letters come alone, or after a digit), code very often does.
+_CAMEL_CASE = re.compile(r"(?:[a-z]{2,})?(?:[A-Z]+[a-z]{2,}|[A-Z]+|[0-9]+)+")
+
+
 def _looks_like_mistral_key(text: str) -> bool:
     return (
         any(c.isupper() for c in text)
         and any(c.islower() for c in text)
         and any(c.isdigit() for c in text)
+        and _CAMEL_CASE.fullmatch(text) is None
     )
 
 
@@ -95,7 +124,7 @@ def find_secrets(data: Any, known: Iterable[str] = ()) -> list[tuple[str, str]]:
     # One expression for them all: a test may have sent hundreds (a cookie a request).
     any_secret = re.compile("|".join(map(re.escape, secrets))) if secrets else None
     found: list[tuple[str, str]] = []
-    for path, text in _strings(data, ()):
+    for path, text in strings_in(data):
         # Most strings hold nothing: a search or two rules them out.
         holds_secret = any_secret is not None and any_secret.search(text) is not None
         if not holds_secret and not _ANY_SHAPE.search(text):
@@ -113,13 +142,16 @@ def find_secrets(data: Any, known: Iterable[str] = ()) -> list[tuple[str, str]]:
     return found
 
 
-def _strings(value: Any, path: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+def strings_in(
+    value: Any, path: tuple[PathPart, ...] = ()
+) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    """Every string in ``value`` (JSON-like), mapping keys too, with its path."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield (*path, str(key)), str(key)
-            yield from _strings(item, (*path, str(key)))
+            yield from strings_in(item, (*path, str(key)))
     elif isinstance(value, list):
         for number, item in enumerate(value):
-            yield from _strings(item, (*path, number))
+            yield from strings_in(item, (*path, number))

@@ -8,12 +8,13 @@ returns.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_fim.cassette._format import Cassette, _yaml, load_cassette
+from pytest_fim.cassette._format import Cassette, _yaml, load_cassette, unwritable
 from pytest_fim.cassette._handler import MODES, CassetteHandler
 from pytest_fim.cassette._match import match_fields
 from pytest_fim.cassette._secrets import find_secrets
@@ -23,14 +24,39 @@ __all__ = ["EXTENSION", "FIMCassette", "cassette_path"]
 
 #: Not ".yaml" alone: pytest-recording writes <test>.yaml in the same folder.
 EXTENSION = ".fim.yaml"
-_UNSAFE = re.compile(r"[^\w.-]+")
+#: What every common file system takes in a name; the rest is %XX-encoded, ``%`` too,
+#: so two tests never share a file (``test_x[a/b]``, ``test_x[a_b]``, ``test_x[a b]``).
+_SAFE = re.compile(r"[\w.\-\[\]=,+@]")
+#: Longer names (UTF-8 bytes) are cut and told apart by a hash: file systems take 255.
+_LONGEST = 150
 _CLIENTS = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 
 
+def _file_name(text: str) -> str:
+    """``text`` as one file name: the same text, the same name; different texts, different names."""
+    name = "".join(
+        char
+        if _SAFE.fullmatch(char)
+        else "".join(map("%{:02X}".format, char.encode("utf-8", "surrogatepass")))
+        for char in text
+    )
+    if len(name.encode("utf-8")) <= _LONGEST:
+        return name or "test"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    cut = name.encode("utf-8")[: _LONGEST - 17].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
+
+
 def cassette_path(folder: Path, module: str, test: str) -> Path:
-    """``folder/<module>/<test>.fim.yaml``, with characters a file name cannot hold as ``_``."""
-    name = _UNSAFE.sub("_", test).strip("_") or "test"
-    return folder / _UNSAFE.sub("_", module) / f"{name}{EXTENSION}"
+    """``folder/<module>/<test>.fim.yaml``.
+
+    ``module`` may be a relative path with ``/`` (``tests/api/test_x``), each
+    part a folder. Characters a file name cannot hold are ``%XX``-encoded, so
+    distinct tests get distinct files, and a name too long for a file system
+    is shortened with a hash of the whole.
+    """
+    parts = [_file_name(part) for part in module.split("/") if part not in ("", ".", "..")]
+    return folder.joinpath(*parts, f"{_file_name(test)}{EXTENSION}")
 
 
 class FIMCassette:
@@ -79,8 +105,6 @@ class FIMCassette:
             new_cassette=not exists and mode != "rewrite",
             where=str(self.path),
         )
-        if mode == "rewrite" and exists:
-            self.path.unlink()
 
     def __repr__(self) -> str:
         where = str(self.path)
@@ -129,7 +153,14 @@ class FIMCassette:
         if self.handler.recorded and self.mode != "verify":
             data = [interaction.to_data() for interaction in self.cassette]
             found = find_secrets(data, self.handler.secrets)
-            if found:
+            unfit = unwritable(data)
+            if unfit and not found:
+                listed = "\n".join(f"  interactions{where}" for where in unfit)
+                problems.append(
+                    f"fim_cassette: cannot write {self.path}: YAML cannot hold this text\n"
+                    f"{listed}\nnothing was written"
+                )
+            elif found:
                 listed = "\n".join(f"  interactions{where}: {what}" for where, what in found)
                 problems.append(
                     f"fim_cassette: refused to write {self.path}: it would hold a secret\n"
@@ -138,6 +169,10 @@ class FIMCassette:
                 )
             else:
                 self.cassette.save(self.path)
+        elif self.mode == "rewrite" and failure is None and not self.handler.failures:
+            # Deleted here rather than before the test: a write refused for a
+            # secret, or a test that failed before it recorded, leaves the old file.
+            self.path.unlink(missing_ok=True)
         return problems, warnings
 
 
