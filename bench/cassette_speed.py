@@ -34,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 from _fim_server import FIMServer
+from _patch import Patch
 from _table import Row, print_table
 
 ROUNDS = 5
@@ -43,24 +44,9 @@ PROMPT = "def add(a, b):\n"
 MODEL = "codestral-latest"
 
 
-class _Patch:
-    """monkeypatch.setattr's job, outside pytest: remember and undo."""
-
-    def __init__(self) -> None:
-        self.undo: list[tuple[Any, str, Any]] = []
-
-    def __call__(self, target: Any, name: str, value: Any) -> None:
-        self.undo.append((target, name, getattr(target, name)))
-        setattr(target, name, value)
-
-    def restore(self) -> None:
-        for target, name, value in reversed(self.undo):
-            setattr(target, name, value)
-
-
 @contextmanager
 def installed(handler: Any) -> Iterator[None]:
-    patch = _Patch()
+    patch = Patch()
     handler.install(patch)
     try:
         yield

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _patch import Patch
 from _table import Row, print_table
 
 #: Alternating batches per side, and the length of one batch.
@@ -33,22 +34,6 @@ BATCHES = 25
 BATCH_SECONDS = 0.05
 URL = "https://codestral.mistral.ai/v1/fim/completions"
 BODY = {"model": "codestral-latest", "prompt": "def add(a, b):\n", "suffix": "\nprint(add(1, 2))"}
-
-
-class _Patch:
-    """monkeypatch.setattr's job, outside pytest: remember and undo."""
-
-    def __init__(self) -> None:
-        self.undo: list[tuple[Any, str, Any]] = []
-
-    def __call__(self, target: Any, name: str, value: Any) -> None:
-        self.undo.append((target, name, getattr(target, name)))
-        setattr(target, name, value)
-
-    def restore(self) -> None:
-        for target, name, value in reversed(self.undo):
-            setattr(target, name, value)
-        self.undo.clear()
 
 
 @contextmanager
@@ -62,7 +47,7 @@ def fim_mock_on() -> Iterator[Any]:
     from pytest_fim.mock import FIMMock
 
     mock = FIMMock(assert_all_requested=False)
-    patch = _Patch()
+    patch = Patch()
     mock.install(patch)
     try:
         yield mock

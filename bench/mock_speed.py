@@ -19,27 +19,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _patch import Patch
 from _table import Row, per_call, print_table
 
 ROUNDS = 3
-
-
-class _Patch:
-    """monkeypatch.setattr's job, outside pytest: remember and undo."""
-
-    def __init__(self) -> None:
-        self.undo: list[tuple[Any, str, Any]] = []
-
-    def __call__(self, target: Any, name: str, value: Any) -> None:
-        self.undo.append((target, name, getattr(target, name)))
-        setattr(target, name, value)
-
-    def restore(self) -> None:
-        for target, name, value in reversed(self.undo):
-            setattr(target, name, value)
 
 
 def side_by_side(
@@ -79,7 +64,7 @@ def main() -> int:
         list(bare.fim.stream(model="codestral-latest", prompt="def add(a, b):\n"))
 
     mock = FIMMock(assert_all_requested=False)
-    patch = _Patch()
+    patch = Patch()
     mock.install(patch)
     try:
         client = Mistral(api_key="k")
