@@ -367,7 +367,11 @@ def test_report_json_jsonl_and_junit_properties(pytester: pytest.Pytester) -> No
     assert metrics["check:syntax"] == pytest.approx(1 / 6)
     assert report["files"][0]["path"] == "cases.fim.jsonl"
     assert {entry["task_id"] for entry in report["files"][0]["slowest"]} <= {"add", "mul", "add2"}
-    assert report["baseline"] is None and report["gate"] == {"passed": True, "failures": []}
+    assert report["baseline"] is None and report["gate"] == {
+        "passed": True,
+        "bounds": [],
+        "failures": [],
+    }
     items = [
         json.loads(line)
         for line in (pytester.path / "out/scores.jsonl").read_text().split("\n")
@@ -476,6 +480,7 @@ def test_baseline_and_max_drop(pytester: pytest.Pytester) -> None:
         "pass@1",
         "check:syntax",
     ]
+    assert {"pass@1 >= 0.75", "check:syntax <= 0.05"} <= set(report["gate"]["bounds"])
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,11 @@ def test_a_passing_gate_says_so_and_no_gate_shows_no_section() -> None:
     assert "gate passed" in Page(render_html(report, [])).by_id("gate").text
     report["gate"] = None
     assert not Page(render_html(report, [])).find(id="gate")
+    report["gate"] = {"passed": True, "bounds": [], "failures": []}
+    assert not Page(render_html(report, [])).find(id="gate")
+    report["gate"] = {"passed": True, "bounds": ["pass@1 >= 0.5", "es > 70"], "failures": []}
+    text = Page(render_html(report, [])).by_id("gate").text
+    assert "gate passed" in text and "every bound held: pass@1 >= 0.5, es > 70" in text
 
 
 def test_the_baseline_table_marks_drops_and_gains_by_what_is_better() -> None:

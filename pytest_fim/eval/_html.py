@@ -245,11 +245,19 @@ def _totals(data: _Report) -> str:
 
 
 def _gate(data: _Report) -> str:
-    if data.gate is None:
+    # A report from a run with no bound set has nothing to say about a gate
+    # ("bounds" is empty); reports written before "bounds" existed lack the key.
+    if data.gate is None or data.gate.get("bounds", None) == []:
         return ""
     passed = bool(data.gate.get("passed"))
+    bounds = data.gate.get("bounds")
+    held = (
+        "every bound held: " + ", ".join(esc(str(bound)) for bound in bounds)
+        if isinstance(bounds, list)
+        else "no bound missed"
+    )
     status = (
-        '<span class="status pass">gate passed</span> <span class="meta">no bound missed</span>'
+        f'<span class="status pass">gate passed</span> <span class="meta">{held}</span>'
         if passed
         else '<span class="status fail">gate failed</span>'
     )

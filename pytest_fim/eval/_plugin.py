@@ -505,6 +505,7 @@ def _build(eval_session: EvalSession) -> dict[str, Any]:
     if (eval_session.gates or eval_session.max_drop is not None) and not records:
         report["gate"] = {
             "passed": False,
+            "bounds": [*report["gate"]["bounds"], "cases >= 1"],
             "failures": [{"metric": "cases", "value": 0, "bound": ">= 1 scored case", "worst": []}],
         }
     return report

@@ -298,7 +298,8 @@ def build_report(
     counted = _counted(records)
     metrics = file_metrics(records, k_values, checks)
     baseline_section, drop_gates = _baseline_gates(baseline, metrics, max_drop)
-    failures = _check_gates([*gates, *drop_gates], metrics, records)
+    every_gate = [*gates, *drop_gates]
+    failures = _check_gates(every_gate, metrics, records)
     return {
         "format": FORMAT,
         "k": list(k_values),
@@ -310,7 +311,11 @@ def build_report(
         },
         "files": files,
         "baseline": baseline_section,
-        "gate": {"passed": not failures, "failures": failures},
+        "gate": {
+            "passed": not failures,
+            "bounds": [f"{gate.metric} {gate}" for gate in every_gate],
+            "failures": failures,
+        },
         "items": items_name,
     }
 
