@@ -36,6 +36,29 @@ def _cassette() -> Cassette:
     return Cassette([Interaction(request, response)])
 
 
+def test_a_write_cut_short_leaves_the_old_cassette_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "cassettes" / "test_it.fim.yaml"
+    old = _cassette()
+    old.save(target)
+    before = target.read_text()
+    real_write = Path.write_text
+
+    def write_half(path: Path, text: str, *args: object, **kwargs: object) -> int:
+        real_write(path, text[: len(text) // 2], *args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt  # the run stopped mid-write
+
+    monkeypatch.setattr(Path, "write_text", write_half)
+    grown = Cassette([*old.interactions, *old.interactions])
+    with pytest.raises(KeyboardInterrupt):
+        grown.save(target)
+    monkeypatch.undo()
+    assert target.read_text() == before
+    assert [path.name for path in target.parent.iterdir()] == ["test_it.fim.yaml"]
+    assert load_cassette(target).interactions == old.interactions
+
+
 def test_round_trip_writes_the_same_text(tmp_path: Path) -> None:
     text = _cassette().to_yaml()
     assert text.startswith(f"format: {FORMAT}\ninteractions:\n")

@@ -26,6 +26,7 @@ with its safe loader only (the C one when available).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -259,7 +260,14 @@ class Cassette:
             raise ValueError("Cassette.save needs a path: this cassette was not loaded from one")
         text = self.to_yaml()
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        # Written beside and renamed over: an interrupted run (Ctrl-C, a killed
+        # xdist worker) leaves the old cassette or the new one, never half of one.
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         return target
 
 
