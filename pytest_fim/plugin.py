@@ -86,6 +86,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "cassettes/ beside each test file)",
     )
     parser.addini(
+        "fim_record_timeout",
+        default="120",
+        help="pytest-fim: seconds a FIM request sent live while recording or verifying a "
+        "cassette may wait for the server before the test fails (default: 120)",
+    )
+    parser.addini(
         "fim_strict",
         type="bool",
         default=False,
@@ -349,6 +355,23 @@ def _cassette_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return dict(marker.kwargs)
 
 
+def _record_timeout(config: pytest.Config) -> float:
+    """The ``fim_record_timeout`` ini value in seconds.
+
+    Raises ``ValueError`` naming the value when it is not a positive number.
+    """
+    text = str(config.getini("fim_record_timeout")).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(
+            f"ini fim_record_timeout: got {text!r}, expected a positive number of seconds (e.g. 30)"
+        )
+    return seconds
+
+
 @pytest.fixture
 def fim_cassette(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -378,6 +401,7 @@ def fim_cassette(
             str(config.getoption("fim_record")),
             chunk_size=None if chunking == "event" else int(chunking.removeprefix("bytes:")),
             strict=None,
+            timeout=_record_timeout(config),
             **options,
         )
     except (ImportError, ValueError, TypeError) as exc:

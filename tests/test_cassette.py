@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -388,6 +389,36 @@ def test_verify_passes_when_the_shape_holds_and_fails_on_drift(
             ]
         )
         assert cassette_text(pytester) == edited
+
+
+def test_a_server_that_never_answers_fails_the_recording_after_fim_record_timeout(
+    pytester: pytest.Pytester,
+) -> None:
+    # The kernel completes the connection from the backlog; nothing ever reads or answers.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        pytester.makeini("[pytest]\nfim_record_timeout = 0.2\n")
+        result = run(pytester, url, HTTPX_CALLS, "--fim-record=once")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"*fim_cassette: could not reach {url} to record "
+            "POST /v1/fim/completions*: no answer within 0.2 s (ini fim_record_timeout)"
+        ]
+    )
+    assert not (pytester.path / CASSETTE).exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "soon", "nan", "inf"])
+def test_a_bad_fim_record_timeout_is_an_error_naming_it(
+    pytester: pytest.Pytester, value: str
+) -> None:
+    pytester.makeini(f"[pytest]\nfim_record_timeout = {value}\n")
+    result = run(pytester, "http://127.0.0.1:9", HTTPX_CALLS)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [f"*ini fim_record_timeout: got '{value}', expected a positive number of seconds*"]
+    )
 
 
 def test_verify_sends_only_recorded_requests(pytester: pytest.Pytester, fim_server: Any) -> None:

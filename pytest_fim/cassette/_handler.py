@@ -43,9 +43,11 @@ from pytest_fim.problems import FIMAssertionError, shorten
 if TYPE_CHECKING:
     from pytest_fim.cassette._live import Connections
 
-__all__ = ["MODES", "CassetteHandler", "describe_request"]
+__all__ = ["MODES", "RECORD_TIMEOUT", "CassetteHandler", "describe_request"]
 
 MODES = ("none", "once", "new_episodes", "all", "rewrite", "verify")
+#: Seconds a live request may wait for the server (ini ``fim_record_timeout``).
+RECORD_TIMEOUT = 120.0
 #: Headers a response passed on from the server no longer needs: the body is whole now.
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "content-encoding", "connection"})
 FIM_SUFFIX = "/fim/completions"
@@ -56,11 +58,12 @@ class CassetteHandler:
     """Answers FIM requests from ``cassette`` as ``mode`` says; keeps what happened.
 
     ``chunk_size`` None replays a stream event by event, a number in pieces of
-    that many bytes. ``new_cassette`` says the file did not exist (``once``
-    records then). ``failures`` holds every failure raised (so teardown can
-    report one the code under test swallowed), ``notes`` the problems of
-    recorded responses, ``drift`` what ``verify`` found, ``secrets`` the
-    credentials the requests carried.
+    that many bytes. ``timeout`` bounds each live request's wait, in seconds.
+    ``new_cassette`` says the file did not exist (``once`` records then).
+    ``failures`` holds every failure raised (so teardown can report one the
+    code under test swallowed), ``notes`` the problems of recorded responses,
+    ``drift`` what ``verify`` found, ``secrets`` the credentials the requests
+    carried.
     """
 
     cassette: Cassette
@@ -68,6 +71,7 @@ class CassetteHandler:
     match_on: Sequence[str] | None = None
     chunk_size: int | None = None
     strict: bool | None = None
+    timeout: float = RECORD_TIMEOUT
     new_cassette: bool = False
     where: str = "the cassette"
     failures: list[FIMAssertionError] = field(default_factory=list)
@@ -170,14 +174,19 @@ class CassetteHandler:
 
         self.secrets |= secret_values(request.headers, request.url)
         if self.connections is None:
-            self.connections = Connections()
+            self.connections = Connections(self.timeout)
         try:
             answer = self.connections.send(request)
         except OSError as exc:
+            why = (
+                f"no answer within {self.timeout:g} s (ini fim_record_timeout)"
+                if isinstance(exc, TimeoutError)
+                else str(exc)
+            )
             raise self._fail(
                 f"fim_cassette: could not reach {_origin(request.url)} to "
                 f"{'verify' if self.mode == 'verify' else 'record'} "
-                f"{describe_request(request.method, urlsplit(request.url).path, None)}: {exc}"
+                f"{describe_request(request.method, urlsplit(request.url).path, None)}: {why}"
             ) from None
         passed = {k: v for k, v in answer.headers.items() if k not in _HOP_HEADERS}
         stored = recorded_response(

@@ -22,7 +22,6 @@ __all__ = ["Connections", "LiveAnswer"]
 
 #: Headers the connection writes itself, or that would make the answer harder to store.
 _NOT_SENT = frozenset({"host", "content-length", "accept-encoding", "connection"})
-_TIMEOUT = 120.0
 
 
 def _real(cls: Any) -> Any:
@@ -44,12 +43,16 @@ class LiveAnswer:
 class Connections:
     """Kept-alive connections to the servers a test records from, one per origin.
 
+    ``timeout`` is how many seconds connecting, or waiting for the answer's
+    next bytes, may take.
+
     A recording test sends its requests one after the other, as its client
     would on its own pooled connection; opening a connection per request would
     make recording slower than the code under test is on its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
         self._open: dict[tuple[str, str, int | None], http.client.HTTPConnection] = {}
 
     def send(self, request: WireRequest) -> LiveAnswer:
@@ -74,12 +77,11 @@ class Connections:
             connection.close()
         self._open.clear()
 
-    @staticmethod
-    def _connect(origin: tuple[str, str, int | None]) -> http.client.HTTPConnection:
+    def _connect(self, origin: tuple[str, str, int | None]) -> http.client.HTTPConnection:
         scheme, host, port = origin
         secure = scheme == "https"
         cls = _real(http.client.HTTPSConnection if secure else http.client.HTTPConnection)
-        connection: http.client.HTTPConnection = cls(host, port, timeout=_TIMEOUT)
+        connection: http.client.HTTPConnection = cls(host, port, timeout=self.timeout)
         return connection
 
     def _exchange(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_fim.cassette._format import Cassette, _yaml, load_cassette, unwritable
-from pytest_fim.cassette._handler import MODES, CassetteHandler
+from pytest_fim.cassette._handler import MODES, RECORD_TIMEOUT, CassetteHandler
 from pytest_fim.cassette._match import match_fields
 from pytest_fim.cassette._secrets import find_secrets
 from pytest_fim.problems import FIMAssertionError
@@ -64,11 +64,13 @@ class FIMCassette:
 
     ``mode`` is a record mode (``none``, ``once``, ``new_episodes``, ``all``,
     ``rewrite``, ``verify``); ``match_on``/``ignore`` choose the compared
-    fields; ``chunk_size`` None replays streams event by event. After the
+    fields; ``chunk_size`` None replays streams event by event; ``timeout``
+    is how many seconds a live request may wait for the server. After the
     test, ``cassette`` holds the interactions, ``recorded`` the new ones and
     ``replayed`` how many answers came from the file.
 
-    Raises ``ValueError`` for an unknown mode or field name, and
+    Raises ``ValueError`` for an unknown mode or field name or a timeout
+    that is not a positive number, and
     :class:`~pytest_fim.cassette.CassetteFormatError` for a file that is not
     a cassette.
     """
@@ -82,9 +84,12 @@ class FIMCassette:
         ignore: Sequence[str] | None = None,
         chunk_size: int | None = None,
         strict: bool | None = None,
+        timeout: float = RECORD_TIMEOUT,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown record mode {mode!r}: expected one of {', '.join(MODES)}")
+        if not timeout > 0:  # NaN too
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
         _yaml()  # a missing PyYAML is said before the test runs, not when it writes
         self.path = Path(path)
         self.mode = mode
@@ -102,6 +107,7 @@ class FIMCassette:
             fields,
             chunk_size,
             strict,
+            timeout=timeout,
             new_cassette=not exists and mode != "rewrite",
             where=str(self.path),
         )
