@@ -362,6 +362,29 @@ def test_it():
 """
 
 
+def test_a_key_split_across_stream_events_refuses_the_write(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    # The stand-in streams the echoed key in three pieces: no one event holds it whole.
+    body = """
+@pytest.mark.fim_cassette
+def test_it():
+    assert KEY in "".join(stream("ECHO KEY"))
+"""
+    result = run(pytester, fim_server.url, body, "--fim-record=once")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*fim_cassette: refused to write *test_it.fim.yaml: it would hold a secret",
+            "*interactions[[]0[]].response.events[[][*][]].choices[[]0[]].delta.content, "
+            "joined: the request's API key (Can***)",
+            "*nothing was written*",
+        ]
+    )
+    assert not (pytester.path / "cassettes").exists()
+    assert KEY not in result.stdout.str()
+
+
 def test_verify_passes_when_the_shape_holds_and_fails_on_drift(
     pytester: pytest.Pytester, fim_server: Any
 ) -> None:

@@ -145,6 +145,31 @@ def test_secret_search_finds_keys_and_key_shapes_but_not_response_ids() -> None:
     assert find_secrets({"id": "e5cc70bb28c444948073e77776eb30ef", "k": "short"}, ["short"]) == []
 
 
+def test_secret_search_joins_a_streams_pieces_and_reports_only_keys_cut_between_events() -> None:
+    from pytest_fim.cassette._secrets import find_secrets
+
+    def event(*contents: str) -> dict[str, object]:
+        return {"choices": [{"index": n, "delta": {"content": c}} for n, c in enumerate(contents)]}
+
+    key = "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lm"
+    events = [event("k = '" + key[:10], "ok"), event(key[10:] + "'", "fine"), "[DONE]"]
+    data = [{"request": {}, "response": {"status": 200, "events": events}}]
+    assert find_secrets(data) == [
+        ("[0].response.events[*].choices[0].delta.content, joined", "a Mistral-style key (Zx9***)")
+    ]
+    # A key whole inside one event is reported there, once, not again as joined.
+    whole = [event("k = '" + key + "'"), event("\n")]
+    assert find_secrets({"events": whole}) == [
+        ("events[0].choices[0].delta.content", "a Mistral-style key (Zx9***)")
+    ]
+    # The request's own key, cut anywhere, is found by value.
+    secret = "my-actual-key-123"
+    assert find_secrets({"events": [event(secret[:3]), event(secret[3:])]}, [secret]) == [
+        ("events[*].choices[0].delta.content, joined", "the request's API key (my-***)")
+    ]
+    assert find_secrets({"events": [event("def f("), event("x):\n"), event("    return x")]}) == []
+
+
 def test_shape_drift_names_fields_added_removed_and_retyped_not_text() -> None:
     from pytest_fim.cassette._shape import shape_drift
 

@@ -13,11 +13,12 @@ written.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pytest_fim.paths import PathPart, format_path
+from pytest_fim.paths import ANY_INDEX, PathPart, PatternPart, format_path
 
 __all__ = [
     "KEPT_REQUEST_HEADERS",
@@ -125,21 +126,75 @@ def find_secrets(data: Any, known: Iterable[str] = ()) -> list[tuple[str, str]]:
     any_secret = re.compile("|".join(map(re.escape, secrets))) if secrets else None
     found: list[tuple[str, str]] = []
     for path, text in strings_in(data):
-        # Most strings hold nothing: a search or two rules them out.
-        holds_secret = any_secret is not None and any_secret.search(text) is not None
-        if not holds_secret and not _ANY_SHAPE.search(text):
-            continue
-        where = format_path(path)
-        for value in secrets if holds_secret else ():
-            if value in text:
-                found.append((where, f"the request's API key ({mask(value)})"))
-        for name, pattern in _SHAPES:
-            for hit in pattern.finditer(text):
-                found.append((where, f"{name} ({mask(hit.group())})"))
-        for hit in _MISTRAL.finditer(text):
-            if _looks_like_mistral_key(hit.group()):
-                found.append((where, f"a Mistral-style key ({mask(hit.group())})"))
+        found.extend((format_path(path), what) for what in _secrets_in(text, secrets, any_secret))
+    # A stream's text arrives in pieces: a key cut between two events is in no one string.
+    for pattern, pieces in _stream_texts(data):
+        joined = "".join(pieces)
+        cuts = list(accumulate(map(len, pieces)))[:-1]
+        across = _secrets_in(joined, secrets, any_secret, cuts)
+        found.extend((f"{format_path(pattern)}, joined", what) for what in across)
     return found
+
+
+def _secrets_in(
+    text: str,
+    secrets: list[str],
+    any_secret: re.Pattern[str] | None,
+    cuts: Sequence[int] = (),
+) -> list[str]:
+    """What secrets ``text`` holds, each said with its value masked; with ``cuts``
+    (offsets where one piece of text ends and the next begins), only those across one."""
+
+    def keep(start: int, end: int) -> bool:
+        return not cuts or any(start < cut < end for cut in cuts)
+
+    # Most strings hold nothing: a search or two rules them out.
+    holds_secret = any_secret is not None and any_secret.search(text) is not None
+    if not holds_secret and not _ANY_SHAPE.search(text):
+        return []
+    found = []
+    for value in secrets if holds_secret else ():
+        start = text.find(value)
+        while start >= 0:
+            if keep(start, start + len(value)):
+                found.append(f"the request's API key ({mask(value)})")
+                break
+            start = text.find(value, start + 1)
+    for name, pattern in _SHAPES:
+        for hit in pattern.finditer(text):
+            if keep(*hit.span()):
+                found.append(f"{name} ({mask(hit.group())})")
+    for hit in _MISTRAL.finditer(text):
+        if _looks_like_mistral_key(hit.group()) and keep(*hit.span()):
+            found.append(f"a Mistral-style key ({mask(hit.group())})")
+    return found
+
+
+def _stream_texts(
+    value: Any, path: tuple[PathPart, ...] = ()
+) -> Iterator[tuple[tuple[PatternPart, ...], list[str]]]:
+    """Each streamed choice's text pieces in event order, with the pattern of their path
+    (``...events[*].choices[0].delta.content``): every ``events`` list of chunks in ``value``."""
+    if isinstance(value, dict):
+        events = value.get("events")
+        if isinstance(events, list):
+            pieces: dict[int, list[str]] = {}
+            for event in events:
+                choices = event.get("choices") if isinstance(event, dict) else None
+                for number, choice in enumerate(choices if isinstance(choices, list) else ()):
+                    delta = choice.get("delta") if isinstance(choice, dict) else None
+                    content = delta.get("content") if isinstance(delta, dict) else None
+                    if isinstance(content, str):
+                        pieces.setdefault(number, []).append(content)
+            for number, texts in pieces.items():
+                if len(texts) > 1:
+                    yield (*path, "events", ANY_INDEX, "choices", number, "delta", "content"), texts
+        for key, item in value.items():
+            if key != "events":
+                yield from _stream_texts(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _stream_texts(item, (*path, number))
 
 
 def strings_in(
