@@ -177,6 +177,39 @@ def test_it():
     assert len(lengths) > 4 and set(lengths[:-1]) == {16}
 
 
+def test_aiohttp_reads_a_replayed_stream_in_its_pieces(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    pytest.importorskip("aiohttp")
+    body = """
+import asyncio
+import aiohttp
+
+@pytest.mark.fim_cassette
+def test_it():
+    async def pieces():
+        request = {"model": "codestral-latest", "prompt": "p", "stream": True}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(URL + "/v1/fim/completions", json=request) as response:
+                return [piece async for piece in response.content.iter_any()]
+
+    pieces = asyncio.run(pieces())
+    print("PIECES", len(pieces), [len(p) for p in pieces])
+    assert b"".join(pieces).endswith(b"data: [DONE]\\n\\n")
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    for args, events in (((), True), (("--fim-replay-chunking=bytes:16",), False)):
+        result = run(pytester, fim_server.url, body, "-s", *args)
+        result.assert_outcomes(passed=1)
+        sizes = re.search(r"PIECES (\d+) \[([\d, ]+)\]", result.stdout.str())
+        assert sizes is not None
+        lengths = [int(size) for size in sizes.group(2).split(", ")]
+        if events:  # three chunks and [DONE], one read each, as the API sends them
+            assert len(lengths) == 4
+        else:
+            assert len(lengths) > 4 and set(lengths[:-1]) == {16}
+
+
 def test_none_mode_without_a_cassette_fails_naming_the_flag(
     pytester: pytest.Pytester, fim_server: Any
 ) -> None:

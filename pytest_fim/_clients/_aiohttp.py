@@ -6,13 +6,15 @@ call's headers, and the body as aiohttp would send it (``json=`` serialised
 with the session's serialiser, ``data=`` as given). An answer comes back as a
 real ``ClientResponse`` whose content is fed from memory, so ``await
 resp.json()``, ``resp.content`` line by line, ``raise_for_status`` and ``async
-with`` behave as on the wire. A request the handler leaves goes on unchanged.
+with`` behave as on the wire; a body in pieces (a replayed stream) arrives a
+piece per turn of the event loop. A request the handler leaves goes on unchanged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -149,11 +151,33 @@ def _response(session: Any, wire: WireRequest, url: Any, answer: WireResponse) -
     response.reason = answer.reason
     response._headers = CIMultiDictProxy(CIMultiDict(headers))
     response._raw_headers = tuple((k.encode(), v.encode()) for k, v in headers.items())
-    content = StreamReader(BaseProtocol(loop), 2**16, loop=loop)
-    content.feed_data(answer.content)
-    content.feed_eof()
+    protocol = BaseProtocol(loop)
+    # "Connected", as a socket's protocol is while its body arrives: a reader that
+    # finds no data yet waits for the next piece instead of calling the connection lost.
+    protocol.transport = asyncio.Transport()
+    content = StreamReader(protocol, 2**16, loop=loop)
+    if answer.chunks is None:
+        content.feed_data(answer.content)
+        content.feed_eof()
+    else:
+        _feed_in_pieces(loop, content, iter(answer.chunks))
     response.content = content
     return response
+
+
+def _feed_in_pieces(loop: asyncio.AbstractEventLoop, reader: Any, pieces: Iterator[bytes]) -> None:
+    """Feed one piece now and the next on a later turn of the loop.
+
+    As from a socket: a reader that takes what has arrived (``iter_any``,
+    ``readany``) gets the pieces apart, and one that waits for more (a line,
+    ``read()``) reassembles them, which is what a replay in pieces is for.
+    """
+    piece = next(pieces, None)
+    if piece is None:
+        reader.feed_eof()
+        return
+    reader.feed_data(piece)
+    loop.call_soon(_feed_in_pieces, loop, reader, pieces)
 
 
 async def _raise_for_status(session: Any, response: Any, per_call: Any) -> None:
