@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
@@ -12,6 +13,13 @@ from hypothesis import settings
 # Tests time nothing (CI runs on two busy cores): no hypothesis deadline either.
 settings.register_profile("pytest-fim", deadline=None)
 settings.load_profile("pytest-fim")
+
+# The Mistral SDK 3.x closes a dropped client from a weakref finalizer that calls
+# asyncio.run(). If garbage collection runs that finalizer while asyncio is making its
+# event loop policy (the first asyncio.run of a process, holding asyncio's lock), the
+# finalizer waits on that same lock forever: an xdist worker whose first asyncio.run
+# came in an SDK test hung. Making the policy here, before any test, closes that window.
+asyncio.get_event_loop_policy()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
