@@ -502,6 +502,15 @@ class FIMMock:
         if wants_stream and reply.sse is not None:
             raw = _sse_bytes(reply.sse) if isinstance(reply.sse, str) else reply.sse
             return _response(module, 200, raw, "text/event-stream", reply.headers)
+        if not wants_stream and type(reply.response) is dict:
+            # The common case, a dict queued as it is: encoded in one step. A dict
+            # holding something JSON cannot take (a model) goes the long way.
+            try:
+                content = json.dumps(reply.response).encode()
+            except TypeError:
+                pass
+            else:
+                return _response(module, 200, content, "application/json", reply.headers)
         data = self._build(reply, request)
         if wants_stream:  # the request decides the form, whatever was queued
             from pytest_fim.factory import make_fim_stream
@@ -668,12 +677,14 @@ def redact(headers: dict[str, str]) -> dict[str, str]:
     >>> redact({"Authorization": "Bearer sk-1", "Accept": "application/json"})
     {'Authorization': 'Bearer ***', 'Accept': 'application/json'}
     """
-    redacted = dict(headers)
-    for name in headers:
-        lowered = name.lower()
-        if lowered in _SECRET_HEADERS:
-            redacted[name] = REDACTED if lowered == "authorization" else "***"
-    return redacted
+    return {
+        name: _redacted(name.lower()) if name.lower() in _SECRET_HEADERS else value
+        for name, value in headers.items()
+    }
+
+
+def _redacted(lowered_name: str) -> str:
+    return REDACTED if lowered_name == "authorization" else "***"
 
 
 def _request_problem(error: Any) -> tuple[str, str]:
