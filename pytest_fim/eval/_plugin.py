@@ -518,10 +518,15 @@ def _write(eval_session: EvalSession, report: dict[str, Any]) -> None:
         path = Path(report_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         items_path = path.with_suffix(".jsonl")
-        with items_path.open("w", encoding="utf-8") as sink:
+        # A lone surrogate (valid in JSON text, not in UTF-8) is written as its JSON escape.
+        with items_path.open("w", encoding="utf-8", errors="backslashreplace") as sink:
             for record in eval_session.records:
                 sink.write(json.dumps(_public(record), ensure_ascii=False) + "\n")
-        path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+            errors="backslashreplace",
+        )
         eval_session.written += [str(path), str(items_path)]
     html_path = config.getoption("fim_eval_html")
     if html_path:
@@ -530,7 +535,7 @@ def _write(eval_session: EvalSession, report: dict[str, Any]) -> None:
         path = Path(html_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         items = [_public(record) for record in eval_session.records]
-        path.write_text(render_html(report, items), encoding="utf-8")
+        path.write_text(render_html(report, items), encoding="utf-8", errors="backslashreplace")
         eval_session.written.append(str(path))
 
 
