@@ -45,3 +45,26 @@ def test_reports_take_completions_holding_lone_surrogates(pytester: pytest.Pytes
     item = json.loads((pytester.path / "out/r.jsonl").read_text(encoding="utf-8"))
     assert item["completion"] == "\ud800x"
     (pytester.path / "out/r.html").read_text(encoding="utf-8")  # valid UTF-8
+
+
+@pytest.mark.parametrize("leave", ["import sys; sys.exit(0)", "import os; os._exit(0)"])
+def test_a_program_that_exits_before_its_tests_run_does_not_pass(
+    pytester: pytest.Pytester, leave: str
+) -> None:
+    # Exit status 0 from a program that never reached check() is no evidence of anything.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": f"2\n{leave}"})
+    result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-score=passes_tests")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*exited (status 0) before its tests ran to the end*"])
+
+
+def test_assert_passes_tests_does_not_pass_a_program_that_leaves_early() -> None:
+    from pytest_fim import FIMAssertionError, assert_passes_tests
+
+    with pytest.raises(FIMAssertionError, match="before its tests ran to the end"):
+        assert_passes_tests(
+            "def one():\n    return ", "2\nimport sys; sys.exit(0)", "\n",
+            HOLE["test"], entry_point="one",
+        )  # fmt: skip
+    assert_passes_tests("def one():\n    return ", "1", "\n", HOLE["test"], entry_point="one")
