@@ -68,3 +68,27 @@ def test_assert_passes_tests_does_not_pass_a_program_that_leaves_early() -> None
             HOLE["test"], entry_point="one",
         )  # fmt: skip
     assert_passes_tests("def one():\n    return ", "1", "\n", HOLE["test"], entry_point="one")
+
+
+def test_a_sample_that_gave_no_completion_counts_against_em_and_es(
+    pytester: pytest.Pytester,
+) -> None:
+    # A service failing on half the cases must not score em 1.0 over the other half.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE, {**HOLE, "task_id": "two"}))
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def fim_complete():
+            def complete(case):
+                if case["task_id"] == "two":
+                    return None
+                return "1"
+            return complete
+        """
+    )
+    result = pytester.runpytest("--fim-eval-score=matches_reference", "--fim-eval-report=r.json")
+    result.assert_outcomes(passed=1, failed=1)
+    metrics = json.loads((pytester.path / "r.json").read_text())["totals"]["metrics"]
+    assert metrics["em"] == 0.5 and metrics["es"] == 50.0
