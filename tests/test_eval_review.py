@@ -92,3 +92,22 @@ def test_a_sample_that_gave_no_completion_counts_against_em_and_es(
     result.assert_outcomes(passed=1, failed=1)
     metrics = json.loads((pytester.path / "r.json").read_text())["totals"]["metrics"]
     assert metrics["em"] == 0.5 and metrics["es"] == 50.0
+
+
+def test_collect_only_runs_no_program_and_applies_no_gate(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    marker = pytester.path / "ran"
+    samples = samples_file(
+        pytester, {"task_id": "one", "completion": f"1\nopen({str(marker)!r}, 'w').close()"}
+    )
+    result = pytester.runpytest(
+        "--co",
+        f"--fim-samples={samples}",
+        "--fim-eval-score=passes_tests",
+        "--fim-eval-min=pass@1>=0.9",
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*1 test collected*"])
+    result.stdout.no_fnmatch_line("*GATE FAILED*")
+    result.stdout.no_fnmatch_line("*matched no case*")
+    assert not marker.exists()

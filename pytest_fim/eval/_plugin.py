@@ -396,7 +396,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     eval_session = session.config.stash.get(SESSION, None)
     if eval_session is None or eval_session.samples_path is None:
         return
-    if not eval_session.is_controller:
+    if not eval_session.is_controller or session.config.option.collectonly:
         return
     for item in session.items:
         if isinstance(item, FIMCaseItem):
@@ -454,7 +454,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if eval_session.pool is not None:
         eval_session.pool.shutdown()
-    if not eval_session.is_controller:
+    # --collect-only scores nothing: a gate would fail on the cases that did not run.
+    if not eval_session.is_controller or session.config.option.collectonly:
         return
     config = session.config
     wanted = (
