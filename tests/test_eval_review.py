@@ -111,3 +111,18 @@ def test_collect_only_runs_no_program_and_applies_no_gate(pytester: pytest.Pytes
     result.stdout.no_fnmatch_line("*GATE FAILED*")
     result.stdout.no_fnmatch_line("*matched no case*")
     assert not marker.exists()
+
+
+def test_samples_of_cases_not_reached_after_x_are_not_called_unmatched(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE, {**HOLE, "task_id": "two"}))
+    samples = samples_file(
+        pytester,
+        {"task_id": "one", "completion": "2"},
+        {"task_id": "two", "completion": "1"},
+        {"task_id": "stray", "completion": "1"},
+    )
+    result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-score=passes_tests", "-x")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["--fim-samples: 1 task(s) with samples matched no case: stray"])

@@ -56,6 +56,8 @@ class EvalSession:
     samples: dict[str, list[str]] | None = None
     report: dict[str, Any] | None = None
     written: list[str] = field(default_factory=list)
+    #: The task ids of the cases this process collected (none on an xdist controller).
+    collected_tasks: set[str] = field(default_factory=set)
     pool: ExecutionPool | None = None
 
     @classmethod
@@ -205,6 +207,7 @@ class FIMCaseFile(pytest.Module):
         fixtureinfo = None
         for number, case in cases:
             task_id = str(case["task_id"])
+            eval_session.collected_tasks.add(task_id)
             samples = eval_session.samples_for(task_id)
             count = len(samples) if samples else settings.n if samples is None else 1
             for index in range(count):
@@ -562,7 +565,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         and not config.getoption("deselect")
         and not config.getoption("keyword")
     ):
-        scored = {str(record["task_id"]) for record in eval_session.records}
+        # The cases collected, not those run: -x or --maxfail may stop before some.
+        scored = eval_session.collected_tasks or {
+            str(record["task_id"]) for record in eval_session.records
+        }
         unused = [task for task in eval_session.samples if task not in scored]
         if unused:
             shown = ", ".join(unused[:5]) + (", …" if len(unused) > 5 else "")
