@@ -126,3 +126,63 @@ def test_samples_of_cases_not_reached_after_x_are_not_called_unmatched(
     result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-score=passes_tests", "-x")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["--fim-samples: 1 task(s) with samples matched no case: stray"])
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs on: a zombie, or one with a SIGKILL pending, counts as ended.
+
+    (Read from /proc, not waited for: a kill lands a moment after it is sent.)
+    """
+    try:
+        with open(f"/proc/{pid}/status") as source:
+            fields = dict(line.split(":", 1) for line in source.read().splitlines())
+    except OSError:
+        return False
+    pending = int(fields.get("SigPnd", "0"), 16) | int(fields.get("ShdPnd", "0"), 16)
+    return fields["State"].split()[0] not in ("Z", "X") and not pending & (1 << 8)
+
+
+def _spawner(pid_file: str) -> str:
+    """A fill that starts a long-lived child, notes its pid, and passes its test."""
+    return (
+        "1\nimport subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({pid_file!r}, 'w').write(str(child.pid))\n"
+    )
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "killpg"), reason="POSIX process groups")
+def test_children_a_passing_program_leaves_behind_are_ended(pytester: pytest.Pytester) -> None:
+    import os
+    import signal
+
+    pid_file = pytester.path / "child.pid"
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": _spawner(str(pid_file))})
+    result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-score=passes_tests")
+    result.assert_outcomes(passed=1)
+    pid = int(pid_file.read_text())
+    try:
+        assert not _alive(pid), "the program's child outlived the run"
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "killpg"), reason="POSIX process groups")
+def test_assert_passes_tests_ends_the_children_of_a_passing_program(tmp_path: Any) -> None:
+    import os
+    import signal
+
+    from pytest_fim import assert_passes_tests
+
+    pid_file = tmp_path / "child.pid"
+    assert_passes_tests(
+        HOLE["prompt"], _spawner(str(pid_file)), "\n", HOLE["test"], entry_point="one"
+    )
+    pid = int(pid_file.read_text())
+    try:
+        assert not _alive(pid), "the program's child outlived assert_passes_tests"
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)

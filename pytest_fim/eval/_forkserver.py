@@ -112,11 +112,13 @@ def run(program: str, timeout: float) -> tuple[int | None, list[str]]:
         try:
             returncode = _wait(pid, timeout)
         finally:
-            if returncode is None:  # the timeout, or this worker being stopped
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            # Its session ends with it, finished or not: what it started must not
+            # outlive it (and a timeout, or this worker being stopped, ends it too).
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if returncode is None:
                 try:
                     os.waitpid(pid, 0)
                 except ChildProcessError:

@@ -153,6 +153,8 @@ def _run(script: Path, workdir: str, timeout: float) -> tuple[int | None, list[s
         except subprocess.TimeoutExpired:
             _kill(child)
             returncode = None
+        else:
+            _kill(child)  # what it started must not outlive it
     with log.open("rb") as source:
         source.seek(max(log.stat().st_size - OUTPUT_LIMIT, 0))
         tail = source.read().decode("utf-8", "replace")
