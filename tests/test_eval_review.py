@@ -186,3 +186,14 @@ def test_assert_passes_tests_ends_the_children_of_a_passing_program(tmp_path: An
     finally:
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_case_and_samples_files_may_start_with_a_byte_order_mark(
+    pytester: pytest.Pytester,
+) -> None:
+    # Editors and tools on Windows write UTF-8 with a BOM.
+    (pytester.path / "cases.fim.jsonl").write_text("\ufeff" + jsonl(HOLE), encoding="utf-8")
+    samples = pytester.path / "samples.jsonl"
+    samples.write_text("\ufeff" + jsonl({"task_id": "one", "completion": "1"}), encoding="utf-8")
+    result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-score=matches_reference")
+    result.assert_outcomes(passed=1)

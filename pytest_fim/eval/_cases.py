@@ -102,11 +102,12 @@ def parse_reference(text: str, where: str) -> tuple[str, float | None]:
 
 
 def _open_lines(path: Path) -> Iterator[str]:
+    # utf-8-sig: a byte order mark (Windows tools write one) is not part of the first line.
     if path.name.endswith(".gz"):
-        with gzip.open(path, "rt", encoding="utf-8") as source:
+        with gzip.open(path, "rt", encoding="utf-8-sig") as source:
             yield from source
     else:
-        with path.open(encoding="utf-8") as source:
+        with path.open(encoding="utf-8-sig") as source:
             yield from source
 
 
