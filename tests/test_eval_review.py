@@ -197,3 +197,28 @@ def test_case_and_samples_files_may_start_with_a_byte_order_mark(
     samples.write_text("\ufeff" + jsonl({"task_id": "one", "completion": "1"}), encoding="utf-8")
     result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-score=matches_reference")
     result.assert_outcomes(passed=1)
+
+
+def test_a_task_id_holding_double_colons_is_selectable_by_its_node_id(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest splits node ids at '::': 'cases.fim.jsonl::a::b' names no item.
+    pytester.makefile(".fim.jsonl", cases=jsonl({**HOLE, "task_id": "mod::fn"}, HOLE))
+    samples = samples_file(
+        pytester,
+        {"task_id": "mod::fn", "completion": "1"},
+        {"task_id": "one", "completion": "1"},
+    )
+    options = (f"--fim-samples={samples}", "--fim-eval-score=matches_reference")
+    listed = pytester.runpytest("--co", "-q", *options)
+    listed.stdout.fnmatch_lines(["cases.fim.jsonl::mod%3A%3Afn", "cases.fim.jsonl::one"])
+    result = pytester.runpytest(
+        "cases.fim.jsonl::mod%3A%3Afn", "--junitxml=junit.xml", "--fim-eval-report=r.json", *options
+    )
+    result.assert_outcomes(passed=1)
+    assert (
+        'classname="cases.fim.jsonl" name="mod%3A%3Afn"'
+        in (pytester.path / "junit.xml").read_text()
+    )
+    item = json.loads((pytester.path / "r.jsonl").read_text())
+    assert item["task_id"] == "mod::fn"
