@@ -222,3 +222,12 @@ def test_a_task_id_holding_double_colons_is_selectable_by_its_node_id(
     )
     item = json.loads((pytester.path / "r.jsonl").read_text())
     assert item["task_id"] == "mod::fn"
+
+
+def test_a_header_after_the_first_case_is_named_as_such(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE, {"fim_eval": {"n": 2}}))
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ['cases.fim.jsonl:2: a header {"fim_eval": ...} must be the file\'s first line*']
+    )

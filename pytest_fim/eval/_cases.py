@@ -236,6 +236,11 @@ def read_case_file(path: Path) -> tuple[FileSettings, list[tuple[int, dict[str, 
         if not cases and not seen and isinstance(data, dict) and "fim_eval" in data:
             settings = _header(data, where)
             continue
+        if isinstance(data, dict) and "fim_eval" in data:
+            raise CaseFileError(
+                f'{where}: a header {{"fim_eval": ...}} must be the file\'s first line '
+                f"(the cases start at line {cases[0][0]})"
+            )
         problem = _case_problem(data)
         if problem is not None:
             raise CaseFileError(f"{where}: {problem}")
