@@ -231,3 +231,25 @@ def test_a_header_after_the_first_case_is_named_as_such(pytester: pytest.Pyteste
     result.stdout.fnmatch_lines(
         ['cases.fim.jsonl:2: a header {"fim_eval": ...} must be the file\'s first line*']
     )
+
+
+def test_fim_complete_may_be_async(pytester: pytest.Pytester) -> None:
+    # The SDKs' async clients (client.fim.complete_async) are what many teams call.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE, {**HOLE, "task_id": "two"}))
+    pytester.makeconftest(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture
+        def fim_complete():
+            async def complete(case):
+                await asyncio.sleep(0)
+                return "1" if case["task_id"] == "one" else "2"
+            return complete
+        """
+    )
+    result = pytester.runpytest("--fim-eval-score=matches_reference", "-W", "error::RuntimeWarning")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*the middle does not match the reference*"])
+    result.stdout.no_fnmatch_line("*never awaited*")

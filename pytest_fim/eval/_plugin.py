@@ -9,6 +9,7 @@ records alone.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import types
@@ -223,6 +224,27 @@ class FIMCaseFile(pytest.Module):
         return items
 
 
+def _await(awaitable: Any, fail: Any) -> object:
+    """The result of an awaitable fim_complete gave, in an event loop of its own."""
+    import asyncio
+
+    async def result() -> object:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(result())
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()  # never awaited: no warning on top of the failure
+    fail(
+        "fim_complete returned an awaitable inside a running event loop; "
+        "expected a completion, or an awaitable this item can run in a loop of its own"
+    )
+    return None
+
+
 def _evaluate_completion(fim_complete: Any) -> None:
     """Score the completion the user's fim_complete gives (run by FIMCaseItem.runtest)."""
 
@@ -313,6 +335,8 @@ class FIMCaseItem(pytest.Function):
         else:
             case = dict(self.case, sample=self.sample)
             completion = complete(case)
+            if inspect.isawaitable(completion):  # an async completion source
+                completion = _await(completion, self._fail)
         judgement = judge(
             self.case,
             completion,
