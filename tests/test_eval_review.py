@@ -253,3 +253,17 @@ def test_fim_complete_may_be_async(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*the middle does not match the reference*"])
     result.stdout.no_fnmatch_line("*never awaited*")
+
+
+def test_baseline_metrics_this_run_does_not_compute_are_named_not_compared(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": "1"})
+    options = (f"--fim-samples={samples}", "--fim-eval-score=matches_reference")
+    pytester.runpytest(*options, "--fim-eval-report=base.json").assert_outcomes(passed=1)
+    # k=2 only: the baseline's pass@1 has nothing to be compared with.
+    result = pytester.runpytest(
+        *options, "--fim-eval-k=2", "--fim-eval-baseline=base.json", "--fim-eval-max-drop=0"
+    )
+    result.stdout.fnmatch_lines(["against base.json: no change; not in this run: pass@1"])

@@ -257,9 +257,13 @@ def _baseline_gates(
     before: dict[str, Any] = baseline["metrics"]
     deltas: dict[str, float] = {}
     gates: list[Gate] = []
+    not_compared: list[str] = []
     for metric, old in before.items():
         new = metrics.get(metric)
-        if not isinstance(old, (int, float)) or new is None:
+        if not isinstance(old, (int, float)):
+            continue
+        if new is None:  # another --fim-eval-k, no references, fills_hole not scored
+            not_compared.append(metric)
             continue
         deltas[metric] = new - old
         if max_drop is None:
@@ -269,7 +273,13 @@ def _baseline_gates(
             gates.append(Gate(metric, "<=", round(old + allowed, 12)))
         else:
             gates.append(Gate(metric, ">=", round(old - allowed, 12)))
-    return {"path": baseline["path"], "metrics": before, "deltas": deltas}, gates
+    section = {
+        "path": baseline["path"],
+        "metrics": before,
+        "deltas": deltas,
+        "not_compared": not_compared,
+    }
+    return section, gates
 
 
 def build_report(

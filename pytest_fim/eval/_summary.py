@@ -80,7 +80,10 @@ def summary_lines(
         deltas = ", ".join(
             f"{metric} {delta:+.3f}" for metric, delta in baseline["deltas"].items() if delta
         )
-        lines.append((f"against {baseline['path']}: {deltas or 'no change'}", {}))
+        # A bound the baseline had that this run cannot check must not pass unseen.
+        missing = ", ".join(baseline.get("not_compared") or ())
+        missing = f"; not in this run: {missing}" if missing else ""
+        lines.append((f"against {baseline['path']}: {deltas or 'no change'}{missing}", {}))
     gate = report["gate"]
     for failure in gate["failures"]:
         worst = ", ".join(failure["worst"]) or "none"
