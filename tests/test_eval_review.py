@@ -267,3 +267,33 @@ def test_baseline_metrics_this_run_does_not_compute_are_named_not_compared(
         *options, "--fim-eval-k=2", "--fim-eval-baseline=base.json", "--fim-eval-max-drop=0"
     )
     result.stdout.fnmatch_lines(["against base.json: no change; not in this run: pass@1"])
+
+
+def test_a_gate_over_a_run_that_scored_nothing_says_so(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": "1"})
+    result = pytester.runpytest(
+        f"--fim-samples={samples}", "-k", "nothing", "--fim-eval-min=pass@1>=0.5"
+    )
+    assert result.ret != pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        ["GATE FAILED: no evaluation item was scored (all deselected, skipped or not run)*"]
+    )
+    result.stdout.no_fnmatch_line("*cases = 0.000*")
+
+
+def test_a_gate_on_a_metric_nothing_was_scored_for_says_so(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def fim_complete():
+            pytest.skip("no API key here")
+        """
+    )
+    result = pytester.runpytest("--fim-eval-min=pass@1>=0.5")
+    result.assert_outcomes(skipped=1)
+    assert result.ret != pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["GATE FAILED: pass@1 = n/a (no sample scored for it), bound*"])

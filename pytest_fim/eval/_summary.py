@@ -86,11 +86,21 @@ def summary_lines(
         lines.append((f"against {baseline['path']}: {deltas or 'no change'}{missing}", {}))
     gate = report["gate"]
     for failure in gate["failures"]:
+        if failure["metric"] == "cases":
+            lines.append(
+                (
+                    "GATE FAILED: no evaluation item was scored (all deselected, skipped or "
+                    "not run); a gate needs at least one",
+                    {"red": True, "bold": True},
+                )
+            )
+            continue
         worst = ", ".join(failure["worst"]) or "none"
         lines.append(
             (
                 f"GATE FAILED: {failure['metric']} = "
-                f"{format_value(failure['metric'], failure['value'])}, bound "
+                f"{format_value(failure['metric'], failure['value'])}"
+                f"{' (no sample scored for it)' if failure['value'] is None else ''}, bound "
                 f"{failure['bound']}; worst cases: {worst}",
                 {"red": True, "bold": True},
             )
