@@ -297,3 +297,42 @@ def test_a_gate_on_a_metric_nothing_was_scored_for_says_so(pytester: pytest.Pyte
     result.assert_outcomes(skipped=1)
     assert result.ret != pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["GATE FAILED: pass@1 = n/a (no sample scored for it), bound*"])
+
+
+@pytest.mark.parametrize("option", ["--fim-eval-report", "--fim-eval-html"])
+def test_a_report_path_that_cannot_be_a_file_is_a_usage_error(
+    pytester: pytest.Pytester, option: str
+) -> None:
+    # Said before the run, not as a traceback after an hour of evaluation.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    (pytester.path / "out").mkdir()
+    result = pytester.runpytest(f"{option}=out")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*{option}: 'out' is a directory; expected a file path*"])
+    blocked = pytester.runpytest(f"{option}=cases.fim.jsonl/r.json")
+    assert blocked.ret == pytest.ExitCode.USAGE_ERROR
+    blocked.stderr.fnmatch_lines([f"*{option}: cannot write*cases.fim.jsonl is not a directory*"])
+
+
+def test_a_report_that_cannot_be_written_at_the_end_fails_the_run_saying_why(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": "1"})
+    # A test of the suite takes the report's folder name for a file while the run goes on.
+    pytester.makepyfile(
+        test_zz="""
+        from pathlib import Path
+
+        def test_takes_the_folder():
+            Path("out").write_text("in the way")
+        """
+    )
+    result = pytester.runpytest(
+        f"--fim-samples={samples}",
+        "--fim-eval-score=matches_reference",
+        "--fim-eval-report=out/r.json",
+    )
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
+    result.stdout.fnmatch_lines(["*pytest-fim eval: cannot write out/r.json*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

@@ -57,6 +57,8 @@ class EvalSession:
     samples: dict[str, list[str]] | None = None
     report: dict[str, Any] | None = None
     written: list[str] = field(default_factory=list)
+    #: Why a report asked for could not be written (the run then fails).
+    unwritten: list[str] = field(default_factory=list)
     #: The task ids of the cases this process collected (none on an xdist controller).
     collected_tasks: set[str] = field(default_factory=set)
     pool: ExecutionPool | None = None
@@ -92,6 +94,12 @@ class EvalSession:
             if workers < 1:
                 raise ValueError(f"--fim-eval-workers must be at least 1, got {workers}")
             gates, baseline, max_drop = _gates(config, k_values)
+            for name, flag in (
+                ("fim_eval_report", "--fim-eval-report"),
+                ("fim_eval_html", "--fim-eval-html"),
+            ):
+                if config.getoption(name):
+                    _check_output(Path(config.getoption(name)), flag)
         except ValueError as exc:
             raise pytest.UsageError(str(exc)) from None
         samples_path = config.getoption("fim_samples")
@@ -166,6 +174,19 @@ def _gates(
         raise ValueError("--fim-eval-max-drop needs --fim-eval-baseline=FILE.json to compare with")
     baseline = read_baseline(Path(baseline_path)) if baseline_path else None
     return gates, baseline, max_drop
+
+
+def _check_output(path: Path, flag: str) -> None:
+    """``ValueError`` before the run when ``path`` can never be written as a file."""
+    if path.is_dir():
+        raise ValueError(
+            f"{flag}: {str(path)!r} is a directory; expected a file path ({flag}=out/name)"
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"{flag}: cannot write {path}: {parent} is not a directory")
+            break
 
 
 SESSION = pytest.StashKey[EvalSession]()
@@ -507,7 +528,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         and failing_items
     ):
         session.exitstatus = pytest.ExitCode.OK
-    if not report["gate"]["passed"] and session.exitstatus == pytest.ExitCode.OK:
+    if (
+        not report["gate"]["passed"] or eval_session.unwritten
+    ) and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -542,8 +565,18 @@ def _build(eval_session: EvalSession) -> dict[str, Any]:
 
 
 def _write(eval_session: EvalSession, report: dict[str, Any]) -> None:
-    config = eval_session.config
-    report_path = config.getoption("fim_eval_report")
+    """Write the reports asked for; one that cannot be written is noted, the others still are."""
+    for write, option in ((_write_report, "fim_eval_report"), (_write_html, "fim_eval_html")):
+        try:
+            write(eval_session, report)
+        except OSError as exc:
+            target = str(eval_session.config.getoption(option))
+            where = f"{exc.filename}: " if exc.filename and str(exc.filename) != target else ""
+            eval_session.unwritten.append(f"cannot write {target}: {where}{exc.strerror or exc}")
+
+
+def _write_report(eval_session: EvalSession, report: dict[str, Any]) -> None:
+    report_path = eval_session.config.getoption("fim_eval_report")
     if report_path:
         path = Path(report_path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -558,7 +591,10 @@ def _write(eval_session: EvalSession, report: dict[str, Any]) -> None:
             errors="backslashreplace",
         )
         eval_session.written += [str(path), str(items_path)]
-    html_path = config.getoption("fim_eval_html")
+
+
+def _write_html(eval_session: EvalSession, report: dict[str, Any]) -> None:
+    html_path = eval_session.config.getoption("fim_eval_html")
     if html_path:
         from pytest_fim.eval import render_html
 
@@ -604,3 +640,5 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             )
     for path in eval_session.written:
         terminalreporter.write_line(f"wrote {os.path.relpath(path)}")
+    for problem in eval_session.unwritten:
+        terminalreporter.write_line(f"pytest-fim eval: {problem}", red=True, bold=True)
