@@ -336,3 +336,20 @@ def test_a_report_that_cannot_be_written_at_the_end_fails_the_run_saying_why(
     result.stdout.no_fnmatch_line("*INTERNALERROR*")
     result.stdout.fnmatch_lines(["*pytest-fim eval: cannot write out/r.json*"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_last_failed_reruns_exactly_the_failed_samples(pytester: pytest.Pytester) -> None:
+    # 'one[1]' is read back from the cache as name 'one', params '1'; the item must match it.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE, {**HOLE, "task_id": "odd[x]"}))
+    samples = samples_file(
+        pytester,
+        {"task_id": "one", "completion": "1"},
+        {"task_id": "one", "completion": "2"},
+        {"task_id": "odd[x]", "completion": "2"},
+    )
+    options = (f"--fim-samples={samples}", "--fim-eval-score=matches_reference")
+    pytester.runpytest("-p", "cacheprovider", *options).assert_outcomes(passed=1, failed=2)
+    rerun = pytester.runpytest("-p", "cacheprovider", "--lf", "-v", *options)
+    rerun.assert_outcomes(failed=2)
+    rerun.stdout.fnmatch_lines(["*cases.fim.jsonl::one[[]1] FAILED*"])
+    rerun.stdout.no_fnmatch_line("*cases.fim.jsonl::one[[]0]*")
