@@ -258,7 +258,7 @@ def _id_as_parsed(item: pytest.Item) -> None:
     node_id = getattr(item, "_id", None)
     parse = getattr(type(node_id), "parse", None)
     if callable(parse):
-        setattr(item, "_id", parse(str(node_id)))  # setattr: no such attribute before 9.2
+        setattr(item, "_id", parse(str(node_id)))  # noqa: B010 - typed only in pytest 9.2+
 
 
 def _await(awaitable: Any, fail: Any) -> object:
