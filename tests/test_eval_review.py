@@ -353,3 +353,13 @@ def test_last_failed_reruns_exactly_the_failed_samples(pytester: pytest.Pytester
     rerun.assert_outcomes(failed=2)
     rerun.stdout.fnmatch_lines(["*cases.fim.jsonl::one[[]1] FAILED*"])
     rerun.stdout.no_fnmatch_line("*cases.fim.jsonl::one[[]0]*")
+
+
+def test_no_fail_does_not_hide_a_suite_with_no_completion_source(
+    pytester: pytest.Pytester,
+) -> None:
+    # Every item errors at setup: a broken configuration, not a score.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    result = pytester.runpytest("--fim-eval-no-fail")
+    result.assert_outcomes(errors=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

@@ -536,12 +536,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     report = _build(eval_session)
     eval_session.report = report
     _write(eval_session, report)
-    failing_items = any(record["outcome"] in ("failed", "error") for record in eval_session.records)
+    failing_items = any(record["outcome"] == "failed" for record in eval_session.records)
+    # An item that errors at setup (no completion source, a broken fixture) is a
+    # broken suite, not a score: --fim-eval-no-fail does not forgive it.
+    erring_items = any(record["outcome"] == "error" for record in eval_session.records)
     if (
         config.getoption("fim_eval_no_fail")
         and session.exitstatus == pytest.ExitCode.TESTS_FAILED
         and not eval_session.recorder.other_failures
         and failing_items
+        and not erring_items
     ):
         session.exitstatus = pytest.ExitCode.OK
     if (
