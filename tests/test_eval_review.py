@@ -363,3 +363,16 @@ def test_no_fail_does_not_hide_a_suite_with_no_completion_source(
     result = pytester.runpytest("--fim-eval-no-fail")
     result.assert_outcomes(errors=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.mark.parametrize("timeout", ["1e300", "inf"])
+def test_a_huge_timeout_means_wait_as_long_as_it_takes(
+    pytester: pytest.Pytester, timeout: str
+) -> None:
+    # A wait longer than select() can take crashed the fork server: a correct fill failed.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": "1"})
+    result = pytester.runpytest(
+        f"--fim-samples={samples}", "--fim-eval-score=passes_tests", f"--fim-eval-timeout={timeout}"
+    )
+    result.assert_outcomes(passed=1)

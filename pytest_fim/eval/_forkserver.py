@@ -87,7 +87,8 @@ def _wait(pid: int, timeout: float) -> int | None:
             if left <= 0:
                 return None
             if pidfd is not None:
-                select.select([pidfd], [], [], left)
+                # Capped: select() overflows on a huge wait (a timeout of 1e300, inf).
+                select.select([pidfd], [], [], min(left, 3600.0))
             else:
                 time.sleep(min(delay, left))
                 delay = min(delay * 2, 0.01)
