@@ -376,3 +376,15 @@ def test_a_huge_timeout_means_wait_as_long_as_it_takes(
         f"--fim-samples={samples}", "--fim-eval-score=passes_tests", f"--fim-eval-timeout={timeout}"
     )
     result.assert_outcomes(passed=1)
+
+
+def test_an_entry_point_that_is_no_function_name_is_a_collection_error(
+    pytester: pytest.Pytester,
+) -> None:
+    # Else the program is 'check(one two)', a SyntaxError blamed on the completion.
+    pytester.makefile(".fim.jsonl", cases=jsonl({**HOLE, "entry_point": "one two"}))
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ["cases.fim.jsonl:1: entry_point must be a function name, got 'one two'"]
+    )

@@ -211,6 +211,9 @@ def _case_problem(data: Any) -> str | None:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             return f"{name} must be a string or null, got {type(value).__name__}"
+    entry_point = data.get("entry_point")
+    if entry_point and not entry_point.isidentifier():  # it is called: check(entry_point)
+        return f"entry_point must be a function name, got {entry_point!r}"
     checks = data.get("checks")
     if checks is not None and not (
         isinstance(checks, list) and all(isinstance(name, str) for name in checks)
