@@ -388,3 +388,16 @@ def test_an_entry_point_that_is_no_function_name_is_a_collection_error(
     result.stdout.fnmatch_lines(
         ["cases.fim.jsonl:1: entry_point must be a function name, got 'one two'"]
     )
+
+
+def test_the_slowest_cases_name_the_sample_when_a_task_has_several(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(
+        pytester, {"task_id": "one", "completion": "1"}, {"task_id": "one", "completion": "2"}
+    )
+    result = pytester.runpytest(f"--fim-samples={samples}", "--fim-eval-report=r.json")
+    result.stdout.re_match_lines([r"cases.fim.jsonl: slowest: one\[[01]\] \S+s, one\[[01]\] \S+s"])
+    slowest = json.loads((pytester.path / "r.json").read_text())["files"][0]["slowest"]
+    assert sorted(entry["sample"] for entry in slowest) == [0, 1]

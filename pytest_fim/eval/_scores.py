@@ -313,7 +313,11 @@ def build_report(
                 "samples": len(counted),
                 "metrics": file_metrics(file_records, k_values, checks),
                 "slowest": [
-                    {"task_id": record["task_id"], "seconds": round(float(record["seconds"]), 4)}
+                    {
+                        "task_id": record["task_id"],
+                        "sample": record.get("sample", 0),
+                        "seconds": round(float(record["seconds"]), 4),
+                    }
                     for record in slowest[:SLOWEST]
                 ],
             }

@@ -70,8 +70,11 @@ def summary_lines(
         if counts:
             shown = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
             lines.append((f"{entry['path']}: samples failing a check: {shown}", {}))
+        # With several samples a task, the task id alone does not say which item was slow.
+        several = entry["samples"] > entry["cases"]
         slowest = ", ".join(
-            f"{case['task_id']} {case['seconds']:.2f}s" for case in entry["slowest"][:3]
+            f"{case['task_id']}{_sample_suffix(case, several)} {case['seconds']:.2f}s"
+            for case in entry["slowest"][:3]
         )
         if slowest:
             lines.append((f"{entry['path']}: slowest: {slowest}", {}))
@@ -106,3 +109,8 @@ def summary_lines(
             )
         )
     return lines
+
+
+def _sample_suffix(case: dict[str, Any], several: bool) -> str:
+    """``[i]`` naming the sample of a slow case, when its task has several."""
+    return f"[{case.get('sample', 0)}]" if several else ""
