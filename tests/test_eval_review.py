@@ -401,3 +401,23 @@ def test_the_slowest_cases_name_the_sample_when_a_task_has_several(
     result.stdout.re_match_lines([r"cases.fim.jsonl: slowest: one\[[01]\] \S+s, one\[[01]\] \S+s"])
     slowest = json.loads((pytester.path / "r.json").read_text())["files"][0]["slowest"]
     assert sorted(entry["sample"] for entry in slowest) == [0, 1]
+
+
+def test_two_items_that_would_share_a_node_id_are_a_collection_error(
+    pytester: pytest.Pytester,
+) -> None:
+    # Sample 1 of 'c' and the case 'c[1]' would both be 'cases.fim.jsonl::c[1]'.
+    pytester.makefile(
+        ".fim.jsonl", cases=jsonl({**HOLE, "task_id": "c"}, {**HOLE, "task_id": "c[1]"})
+    )
+    samples = samples_file(
+        pytester,
+        {"task_id": "c", "completion": "1"},
+        {"task_id": "c", "completion": "2"},
+        {"task_id": "c[1]", "completion": "1"},
+    )
+    result = pytester.runpytest(f"--fim-samples={samples}")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ["cases.fim.jsonl:2: task_id 'c[[]1]' gives the item name 'c[[]1]' of line 1's sample 1*"]
+    )

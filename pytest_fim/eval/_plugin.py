@@ -227,6 +227,7 @@ class FIMCaseFile(pytest.Module):
         scored = eval_session.score or settings.score or eval_session.ini_score
         items: list[pytest.Item] = []
         fixtureinfo = None
+        names: dict[str, tuple[int, int]] = {}  # item name -> (line, sample)
         for number, case in cases:
             task_id = str(case["task_id"])
             eval_session.collected_tasks.add(task_id)
@@ -236,6 +237,13 @@ class FIMCaseFile(pytest.Module):
                 # pytest splits node ids at '::': written as in a URL, the item stays selectable.
                 name = task_id.replace("::", "%3A%3A")
                 name = name if count == 1 else f"{name}[{index}]"
+                if name in names:  # 'c' sample 1 and a case 'c[1]': one node id, two items
+                    line, sample = names[name]
+                    raise self.CollectError(
+                        f"{self.nodeid}:{number}: task_id {task_id!r} gives the item name "
+                        f"{name!r} of line {line}'s sample {sample}; rename one of them"
+                    )
+                names[name] = (number, index)
                 item = FIMCaseItem.from_parent(
                     self, name=name, callobj=function, fixtureinfo=fixtureinfo
                 )
