@@ -421,3 +421,15 @@ def test_two_items_that_would_share_a_node_id_are_a_collection_error(
     result.stdout.fnmatch_lines(
         ["cases.fim.jsonl:2: task_id 'c[[]1]' gives the item name 'c[[]1]' of line 1's sample 1*"]
     )
+
+
+def test_a_gate_on_pass_at_k_without_k_samples_says_why_it_has_no_value(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    samples = samples_file(pytester, {"task_id": "one", "completion": "1"})
+    result = pytester.runpytest(
+        f"--fim-samples={samples}", "--fim-eval-k=1,10", "--fim-eval-min=pass@10>=0.5"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["GATE FAILED: pass@10 = n/a (no task has 10 samples), bound*"])

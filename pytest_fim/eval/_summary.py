@@ -99,11 +99,12 @@ def summary_lines(
             )
             continue
         worst = ", ".join(failure["worst"]) or "none"
+        value = format_value(failure["metric"], failure["value"])
+        if failure["value"] is None:
+            value += _why_no_value(failure["metric"], report)
         lines.append(
             (
-                f"GATE FAILED: {failure['metric']} = "
-                f"{format_value(failure['metric'], failure['value'])}"
-                f"{' (no sample scored for it)' if failure['value'] is None else ''}, bound "
+                f"GATE FAILED: {failure['metric']} = {value}, bound "
                 f"{failure['bound']}; worst cases: {worst}",
                 {"red": True, "bold": True},
             )
@@ -114,3 +115,10 @@ def summary_lines(
 def _sample_suffix(case: dict[str, Any], several: bool) -> str:
     """``[i]`` naming the sample of a slow case, when its task has several."""
     return f"[{case.get('sample', 0)}]" if several else ""
+
+
+def _why_no_value(metric: str, report: dict[str, Any]) -> str:
+    """Why a gated metric has no value (printed after its 'n/a')."""
+    if metric.startswith("pass@") and report["totals"]["samples"]:
+        return f" (no task has {metric[5:]} samples)"
+    return " (no sample scored for it)"
