@@ -433,3 +433,17 @@ def test_a_gate_on_pass_at_k_without_k_samples_says_why_it_has_no_value(
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["GATE FAILED: pass@10 = n/a (no task has 10 samples), bound*"])
+
+
+def test_control_characters_in_a_task_id_are_shown_as_escapes(pytester: pytest.Pytester) -> None:
+    # A newline in a node id splits the progress line and the summary table.
+    pytester.makefile(".fim.jsonl", cases=jsonl({**HOLE, "task_id": "a\nb\x1b[31m"}))
+    samples = samples_file(pytester, {"task_id": "a\nb\x1b[31m", "completion": "1"})
+    options = (f"--fim-samples={samples}", "--fim-eval-score=matches_reference")
+    pytester.runpytest("--co", "-q", *options).stdout.fnmatch_lines(
+        ["cases.fim.jsonl::a\\nb\\x1b[[]31m"]
+    )
+    result = pytester.runpytest("--fim-eval-report=r.json", *options)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["cases.fim.jsonl: slowest: a\\nb\\x1b[[]31m *s"])
+    assert json.loads((pytester.path / "r.jsonl").read_text())["task_id"] == "a\nb\x1b[31m"

@@ -214,6 +214,7 @@ class FIMCaseFile(pytest.Module):
 
     def collect(self) -> list[pytest.Item]:
         """Read the file; a collection error names the line and what is wrong."""
+        from pytest_fim._visible import escape_hidden
         from pytest_fim.eval._cases import CaseFileError, read_case_file
 
         try:
@@ -234,8 +235,9 @@ class FIMCaseFile(pytest.Module):
             samples = eval_session.samples_for(task_id)
             count = len(samples) if samples else settings.n if samples is None else 1
             for index in range(count):
-                # pytest splits node ids at '::': written as in a URL, the item stays selectable.
-                name = task_id.replace("::", "%3A%3A")
+                # pytest splits node ids at '::': written as in a URL, the item stays
+                # selectable; a control character would act on the terminal: its escape.
+                name = escape_hidden(task_id.replace("::", "%3A%3A"))
                 name = name if count == 1 else f"{name}[{index}]"
                 if name in names:  # 'c' sample 1 and a case 'c[1]': one node id, two items
                     line, sample = names[name]
@@ -661,7 +663,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         }
         unused = [task for task in eval_session.samples if task not in scored]
         if unused:
-            shown = ", ".join(unused[:5]) + (", …" if len(unused) > 5 else "")
+            from pytest_fim._visible import escape_hidden
+
+            shown = ", ".join(map(escape_hidden, unused[:5])) + (", …" if len(unused) > 5 else "")
             terminalreporter.write_line(
                 f"--fim-samples: {len(unused)} task(s) with samples matched no case: {shown}",
                 yellow=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pytest_fim._visible import escape_hidden
 from pytest_fim.eval._scores import format_value
 
 __all__ = ["summary_lines"]
@@ -73,7 +74,8 @@ def summary_lines(
         # With several samples a task, the task id alone does not say which item was slow.
         several = entry["samples"] > entry["cases"]
         slowest = ", ".join(
-            f"{case['task_id']}{_sample_suffix(case, several)} {case['seconds']:.2f}s"
+            f"{escape_hidden(str(case['task_id']))}{_sample_suffix(case, several)} "
+            f"{case['seconds']:.2f}s"
             for case in entry["slowest"][:3]
         )
         if slowest:
@@ -98,7 +100,7 @@ def summary_lines(
                 )
             )
             continue
-        worst = ", ".join(failure["worst"]) or "none"
+        worst = ", ".join(escape_hidden(str(task)) for task in failure["worst"]) or "none"
         value = format_value(failure["metric"], failure["value"])
         if failure["value"] is None:
             value += _why_no_value(failure["metric"], report)
