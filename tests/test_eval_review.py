@@ -447,3 +447,13 @@ def test_control_characters_in_a_task_id_are_shown_as_escapes(pytester: pytest.P
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["cases.fim.jsonl: slowest: a\\nb\\x1b[[]31m *s"])
     assert json.loads((pytester.path / "r.jsonl").read_text())["task_id"] == "a\nb\x1b[31m"
+
+
+def test_a_report_path_ending_in_jsonl_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    # The items go beside the report as .jsonl: the two files would be one.
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    result = pytester.runpytest("--fim-eval-report=out/scores.jsonl")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--fim-eval-report: expected a .json path*the items are written beside it*"]
+    )

@@ -178,6 +178,11 @@ def _gates(
 
 def _check_output(path: Path, flag: str) -> None:
     """``ValueError`` before the run when ``path`` can never be written as a file."""
+    if flag == "--fim-eval-report" and path.suffix == ".jsonl":
+        raise ValueError(
+            f"{flag}: expected a .json path, got {str(path)!r}; the items are written "
+            f"beside it as {path.with_suffix('.jsonl').name}, which would be the same file"
+        )
     if path.is_dir():
         raise ValueError(
             f"{flag}: {str(path)!r} is a directory; expected a file path ({flag}=out/name)"
