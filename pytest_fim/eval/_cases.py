@@ -102,11 +102,12 @@ def parse_reference(text: str, where: str) -> tuple[str, float | None]:
 
 
 def _open_lines(path: Path) -> Iterator[str]:
+    # utf-8-sig: a byte order mark (Windows tools write one) is not part of the first line.
     if path.name.endswith(".gz"):
-        with gzip.open(path, "rt", encoding="utf-8") as source:
+        with gzip.open(path, "rt", encoding="utf-8-sig") as source:
             yield from source
     else:
-        with path.open(encoding="utf-8") as source:
+        with path.open(encoding="utf-8-sig") as source:
             yield from source
 
 
@@ -210,6 +211,9 @@ def _case_problem(data: Any) -> str | None:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             return f"{name} must be a string or null, got {type(value).__name__}"
+    entry_point = data.get("entry_point")
+    if entry_point and not entry_point.isidentifier():  # it is called: check(entry_point)
+        return f"entry_point must be a function name, got {entry_point!r}"
     checks = data.get("checks")
     if checks is not None and not (
         isinstance(checks, list) and all(isinstance(name, str) for name in checks)
@@ -235,6 +239,11 @@ def read_case_file(path: Path) -> tuple[FileSettings, list[tuple[int, dict[str, 
         if not cases and not seen and isinstance(data, dict) and "fim_eval" in data:
             settings = _header(data, where)
             continue
+        if isinstance(data, dict) and "fim_eval" in data:
+            raise CaseFileError(
+                f'{where}: a header {{"fim_eval": ...}} must be the file\'s first line '
+                f"(the cases start at line {cases[0][0]})"
+            )
         problem = _case_problem(data)
         if problem is not None:
             raise CaseFileError(f"{where}: {problem}")

@@ -87,7 +87,8 @@ def _wait(pid: int, timeout: float) -> int | None:
             if left <= 0:
                 return None
             if pidfd is not None:
-                select.select([pidfd], [], [], left)
+                # Capped: select() overflows on a huge wait (a timeout of 1e300, inf).
+                select.select([pidfd], [], [], min(left, 3600.0))
             else:
                 time.sleep(min(delay, left))
                 delay = min(delay * 2, 0.01)
@@ -112,11 +113,13 @@ def run(program: str, timeout: float) -> tuple[int | None, list[str]]:
         try:
             returncode = _wait(pid, timeout)
         finally:
-            if returncode is None:  # the timeout, or this worker being stopped
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            # Its session ends with it, finished or not: what it started must not
+            # outlive it (and a timeout, or this worker being stopped, ends it too).
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if returncode is None:
                 try:
                     os.waitpid(pid, 0)
                 except ChildProcessError:

@@ -9,6 +9,7 @@ records alone.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import types
@@ -56,6 +57,10 @@ class EvalSession:
     samples: dict[str, list[str]] | None = None
     report: dict[str, Any] | None = None
     written: list[str] = field(default_factory=list)
+    #: Why a report asked for could not be written (the run then fails).
+    unwritten: list[str] = field(default_factory=list)
+    #: The task ids of the cases this process collected (none on an xdist controller).
+    collected_tasks: set[str] = field(default_factory=set)
     pool: ExecutionPool | None = None
 
     @classmethod
@@ -89,6 +94,12 @@ class EvalSession:
             if workers < 1:
                 raise ValueError(f"--fim-eval-workers must be at least 1, got {workers}")
             gates, baseline, max_drop = _gates(config, k_values)
+            for name, flag in (
+                ("fim_eval_report", "--fim-eval-report"),
+                ("fim_eval_html", "--fim-eval-html"),
+            ):
+                if config.getoption(name):
+                    _check_output(Path(config.getoption(name)), flag)
         except ValueError as exc:
             raise pytest.UsageError(str(exc)) from None
         samples_path = config.getoption("fim_samples")
@@ -165,6 +176,24 @@ def _gates(
     return gates, baseline, max_drop
 
 
+def _check_output(path: Path, flag: str) -> None:
+    """``ValueError`` before the run when ``path`` can never be written as a file."""
+    if flag == "--fim-eval-report" and path.suffix == ".jsonl":
+        raise ValueError(
+            f"{flag}: expected a .json path, got {str(path)!r}; the items are written "
+            f"beside it as {path.with_suffix('.jsonl').name}, which would be the same file"
+        )
+    if path.is_dir():
+        raise ValueError(
+            f"{flag}: {str(path)!r} is a directory; expected a file path ({flag}=out/name)"
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"{flag}: cannot write {path}: {parent} is not a directory")
+            break
+
+
 SESSION = pytest.StashKey[EvalSession]()
 
 
@@ -190,6 +219,7 @@ class FIMCaseFile(pytest.Module):
 
     def collect(self) -> list[pytest.Item]:
         """Read the file; a collection error names the line and what is wrong."""
+        from pytest_fim._visible import escape_hidden
         from pytest_fim.eval._cases import CaseFileError, read_case_file
 
         try:
@@ -203,19 +233,68 @@ class FIMCaseFile(pytest.Module):
         scored = eval_session.score or settings.score or eval_session.ini_score
         items: list[pytest.Item] = []
         fixtureinfo = None
+        names: dict[str, tuple[int, int]] = {}  # item name -> (line, sample)
         for number, case in cases:
             task_id = str(case["task_id"])
+            eval_session.collected_tasks.add(task_id)
             samples = eval_session.samples_for(task_id)
             count = len(samples) if samples else settings.n if samples is None else 1
             for index in range(count):
-                name = task_id if count == 1 else f"{task_id}[{index}]"
+                # pytest splits node ids at '::': written as in a URL, the item stays
+                # selectable; a control character would act on the terminal: its escape.
+                name = escape_hidden(task_id.replace("::", "%3A%3A"))
+                name = name if count == 1 else f"{name}[{index}]"
+                if name in names:  # 'c' sample 1 and a case 'c[1]': one node id, two items
+                    line, sample = names[name]
+                    raise self.CollectError(
+                        f"{self.nodeid}:{number}: task_id {task_id!r} gives the item name "
+                        f"{name!r} of line {line}'s sample {sample}; rename one of them"
+                    )
+                names[name] = (number, index)
                 item = FIMCaseItem.from_parent(
                     self, name=name, callobj=function, fixtureinfo=fixtureinfo
                 )
                 fixtureinfo = item._fixtureinfo  # the same for every case of the file
+                if "[" in name:
+                    _id_as_parsed(item)
                 item.setup_case(case, number, index, settings, scored, samples)
                 items.append(item)
         return items
+
+
+def _id_as_parsed(item: pytest.Item) -> None:
+    """Give an item named ``task[1]`` the node id its text parses to.
+
+    pytest 9.2 compares structured node ids, and reads ``file::task[1]`` back
+    (from --lf's cache) as name ``task`` with params ``1``; built from the
+    name alone, the item's would be name ``task[1]``, and --lf would miss it.
+    Older pytest compares the text, which is the same either way.
+    """
+    node_id = getattr(item, "_id", None)
+    parse = getattr(type(node_id), "parse", None)
+    if callable(parse):
+        setattr(item, "_id", parse(str(node_id)))  # noqa: B010 - typed only in pytest 9.2+
+
+
+def _await(awaitable: Any, fail: Any) -> object:
+    """The result of an awaitable fim_complete gave, in an event loop of its own."""
+    import asyncio
+
+    async def result() -> object:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(result())
+    close = getattr(awaitable, "close", None)
+    if close is not None:
+        close()  # never awaited: no warning on top of the failure
+    fail(
+        "fim_complete returned an awaitable inside a running event loop; "
+        "expected a completion, or an awaitable this item can run in a loop of its own"
+    )
+    return None
 
 
 def _evaluate_completion(fim_complete: Any) -> None:
@@ -308,6 +387,8 @@ class FIMCaseItem(pytest.Function):
         else:
             case = dict(self.case, sample=self.sample)
             completion = complete(case)
+            if inspect.isawaitable(completion):  # an async completion source
+                completion = _await(completion, self._fail)
         judgement = judge(
             self.case,
             completion,
@@ -396,7 +477,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     eval_session = session.config.stash.get(SESSION, None)
     if eval_session is None or eval_session.samples_path is None:
         return
-    if not eval_session.is_controller:
+    if not eval_session.is_controller or session.config.option.collectonly:
         return
     for item in session.items:
         if isinstance(item, FIMCaseItem):
@@ -454,7 +535,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if eval_session.pool is not None:
         eval_session.pool.shutdown()
-    if not eval_session.is_controller:
+    # --collect-only scores nothing: a gate would fail on the cases that did not run.
+    if not eval_session.is_controller or session.config.option.collectonly:
         return
     config = session.config
     wanted = (
@@ -469,15 +551,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     report = _build(eval_session)
     eval_session.report = report
     _write(eval_session, report)
-    failing_items = any(record["outcome"] in ("failed", "error") for record in eval_session.records)
+    failing_items = any(record["outcome"] == "failed" for record in eval_session.records)
+    # An item that errors at setup (no completion source, a broken fixture) is a
+    # broken suite, not a score: --fim-eval-no-fail does not forgive it.
+    erring_items = any(record["outcome"] == "error" for record in eval_session.records)
     if (
         config.getoption("fim_eval_no_fail")
         and session.exitstatus == pytest.ExitCode.TESTS_FAILED
         and not eval_session.recorder.other_failures
         and failing_items
+        and not erring_items
     ):
         session.exitstatus = pytest.ExitCode.OK
-    if not report["gate"]["passed"] and session.exitstatus == pytest.ExitCode.OK:
+    if (
+        not report["gate"]["passed"] or eval_session.unwritten
+    ) and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -512,25 +600,43 @@ def _build(eval_session: EvalSession) -> dict[str, Any]:
 
 
 def _write(eval_session: EvalSession, report: dict[str, Any]) -> None:
-    config = eval_session.config
-    report_path = config.getoption("fim_eval_report")
+    """Write the reports asked for; one that cannot be written is noted, the others still are."""
+    for write, option in ((_write_report, "fim_eval_report"), (_write_html, "fim_eval_html")):
+        try:
+            write(eval_session, report)
+        except OSError as exc:
+            target = str(eval_session.config.getoption(option))
+            where = f"{exc.filename}: " if exc.filename and str(exc.filename) != target else ""
+            eval_session.unwritten.append(f"cannot write {target}: {where}{exc.strerror or exc}")
+
+
+def _write_report(eval_session: EvalSession, report: dict[str, Any]) -> None:
+    report_path = eval_session.config.getoption("fim_eval_report")
     if report_path:
         path = Path(report_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         items_path = path.with_suffix(".jsonl")
-        with items_path.open("w", encoding="utf-8") as sink:
+        # A lone surrogate (valid in JSON text, not in UTF-8) is written as its JSON escape.
+        with items_path.open("w", encoding="utf-8", errors="backslashreplace") as sink:
             for record in eval_session.records:
                 sink.write(json.dumps(_public(record), ensure_ascii=False) + "\n")
-        path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+            errors="backslashreplace",
+        )
         eval_session.written += [str(path), str(items_path)]
-    html_path = config.getoption("fim_eval_html")
+
+
+def _write_html(eval_session: EvalSession, report: dict[str, Any]) -> None:
+    html_path = eval_session.config.getoption("fim_eval_html")
     if html_path:
         from pytest_fim.eval import render_html
 
         path = Path(html_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         items = [_public(record) for record in eval_session.records]
-        path.write_text(render_html(report, items), encoding="utf-8")
+        path.write_text(render_html(report, items), encoding="utf-8", errors="backslashreplace")
         eval_session.written.append(str(path))
 
 
@@ -556,13 +662,20 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         and not config.getoption("deselect")
         and not config.getoption("keyword")
     ):
-        scored = {str(record["task_id"]) for record in eval_session.records}
+        # The cases collected, not those run: -x or --maxfail may stop before some.
+        scored = eval_session.collected_tasks or {
+            str(record["task_id"]) for record in eval_session.records
+        }
         unused = [task for task in eval_session.samples if task not in scored]
         if unused:
-            shown = ", ".join(unused[:5]) + (", …" if len(unused) > 5 else "")
+            from pytest_fim._visible import escape_hidden
+
+            shown = ", ".join(map(escape_hidden, unused[:5])) + (", …" if len(unused) > 5 else "")
             terminalreporter.write_line(
                 f"--fim-samples: {len(unused)} task(s) with samples matched no case: {shown}",
                 yellow=True,
             )
     for path in eval_session.written:
         terminalreporter.write_line(f"wrote {os.path.relpath(path)}")
+    for problem in eval_session.unwritten:
+        terminalreporter.write_line(f"pytest-fim eval: {problem}", red=True, bold=True)

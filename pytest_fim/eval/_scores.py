@@ -173,11 +173,10 @@ def file_metrics(
     for k in k_values:
         values = [pass_at_k(n, c, k) for n, c in tasks.values() if n >= k]
         metrics[f"pass@{k}"] = sum(values) / len(values) if values else None
-    matches = [record["exact_match"] for record in counted if record["exact_match"] is not None]
+    compared = [pair for pair in map(_against_reference, counted) if pair is not None]
+    matches = [exact for exact, _ in compared]
     metrics["em"] = sum(matches) / len(matches) if matches else None
-    similarities = [
-        record["edit_similarity"] for record in counted if record["edit_similarity"] is not None
-    ]
+    similarities = [similarity for _, similarity in compared]
     metrics["es"] = sum(similarities) / len(similarities) if similarities else None
     failing: dict[str, int] = dict.fromkeys(checks, 0)
     for record in counted:
@@ -186,6 +185,19 @@ def file_metrics(
     for name, count in failing.items():
         metrics[f"check:{name}"] = count / len(counted) if counted else None
     return metrics
+
+
+def _against_reference(record: dict[str, Any]) -> tuple[bool, float] | None:
+    """(exact match, edit similarity) of a record; None when its case has no reference.
+
+    A sample that gave no completion (its source failed, no sample) still had a
+    reference to meet: no match, similarity 0.
+    """
+    if record["exact_match"] is not None:
+        return bool(record["exact_match"]), float(record["edit_similarity"])
+    if record.get("canonical_solution") is not None:
+        return False, 0.0
+    return None
 
 
 def _worst(metric: str, records: Sequence[dict[str, Any]]) -> list[str]:
@@ -199,13 +211,14 @@ def _worst(metric: str, records: Sequence[dict[str, Any]]) -> list[str]:
             tally[1] += record["outcome"] == "passed"
         ranked = sorted((c / n, task) for task, (n, c) in rates.items() if c < n)
         return [task for _, task in ranked[:WORST]]
-    if metric == "em":
-        chosen = [record for record in counted if record["exact_match"] is False]
-    elif metric == "es":
-        chosen = sorted(
-            (record for record in counted if record["edit_similarity"] is not None),
-            key=lambda record: float(record["edit_similarity"]),
-        )
+    if metric in ("em", "es"):
+        compared = [
+            (pair, record) for record in counted if (pair := _against_reference(record)) is not None
+        ]
+        if metric == "em":
+            chosen = [record for (exact, _), record in compared if not exact]
+        else:
+            chosen = [record for _, record in sorted(compared, key=lambda entry: entry[0][1])]
     else:
         name = metric[6:]
         chosen = [record for record in counted if name in (record.get("checks_failed") or ())]
@@ -244,9 +257,13 @@ def _baseline_gates(
     before: dict[str, Any] = baseline["metrics"]
     deltas: dict[str, float] = {}
     gates: list[Gate] = []
+    not_compared: list[str] = []
     for metric, old in before.items():
         new = metrics.get(metric)
-        if not isinstance(old, (int, float)) or new is None:
+        if not isinstance(old, (int, float)):
+            continue
+        if new is None:  # another --fim-eval-k, no references, fills_hole not scored
+            not_compared.append(metric)
             continue
         deltas[metric] = new - old
         if max_drop is None:
@@ -256,7 +273,13 @@ def _baseline_gates(
             gates.append(Gate(metric, "<=", round(old + allowed, 12)))
         else:
             gates.append(Gate(metric, ">=", round(old - allowed, 12)))
-    return {"path": baseline["path"], "metrics": before, "deltas": deltas}, gates
+    section = {
+        "path": baseline["path"],
+        "metrics": before,
+        "deltas": deltas,
+        "not_compared": not_compared,
+    }
+    return section, gates
 
 
 def build_report(
@@ -290,7 +313,11 @@ def build_report(
                 "samples": len(counted),
                 "metrics": file_metrics(file_records, k_values, checks),
                 "slowest": [
-                    {"task_id": record["task_id"], "seconds": round(float(record["seconds"]), 4)}
+                    {
+                        "task_id": record["task_id"],
+                        "sample": record.get("sample", 0),
+                        "seconds": round(float(record["seconds"]), 4),
+                    }
                     for record in slowest[:SLOWEST]
                 ],
             }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pytest_fim._visible import escape_hidden
 from pytest_fim.eval._scores import format_value
 
 __all__ = ["summary_lines"]
@@ -70,8 +71,12 @@ def summary_lines(
         if counts:
             shown = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
             lines.append((f"{entry['path']}: samples failing a check: {shown}", {}))
+        # With several samples a task, the task id alone does not say which item was slow.
+        several = entry["samples"] > entry["cases"]
         slowest = ", ".join(
-            f"{case['task_id']} {case['seconds']:.2f}s" for case in entry["slowest"][:3]
+            f"{escape_hidden(str(case['task_id']))}{_sample_suffix(case, several)} "
+            f"{case['seconds']:.2f}s"
+            for case in entry["slowest"][:3]
         )
         if slowest:
             lines.append((f"{entry['path']}: slowest: {slowest}", {}))
@@ -80,16 +85,42 @@ def summary_lines(
         deltas = ", ".join(
             f"{metric} {delta:+.3f}" for metric, delta in baseline["deltas"].items() if delta
         )
-        lines.append((f"against {baseline['path']}: {deltas or 'no change'}", {}))
+        # A bound the baseline had that this run cannot check must not pass unseen.
+        missing = ", ".join(baseline.get("not_compared") or ())
+        missing = f"; not in this run: {missing}" if missing else ""
+        lines.append((f"against {baseline['path']}: {deltas or 'no change'}{missing}", {}))
     gate = report["gate"]
     for failure in gate["failures"]:
-        worst = ", ".join(failure["worst"]) or "none"
+        if failure["metric"] == "cases":
+            lines.append(
+                (
+                    "GATE FAILED: no evaluation item was scored (all deselected, skipped or "
+                    "not run); a gate needs at least one",
+                    {"red": True, "bold": True},
+                )
+            )
+            continue
+        worst = ", ".join(escape_hidden(str(task)) for task in failure["worst"]) or "none"
+        value = format_value(failure["metric"], failure["value"])
+        if failure["value"] is None:
+            value += _why_no_value(failure["metric"], report)
         lines.append(
             (
-                f"GATE FAILED: {failure['metric']} = "
-                f"{format_value(failure['metric'], failure['value'])}, bound "
+                f"GATE FAILED: {failure['metric']} = {value}, bound "
                 f"{failure['bound']}; worst cases: {worst}",
                 {"red": True, "bold": True},
             )
         )
     return lines
+
+
+def _sample_suffix(case: dict[str, Any], several: bool) -> str:
+    """``[i]`` naming the sample of a slow case, when its task has several."""
+    return f"[{case.get('sample', 0)}]" if several else ""
+
+
+def _why_no_value(metric: str, report: dict[str, Any]) -> str:
+    """Why a gated metric has no value (printed after its 'n/a')."""
+    if metric.startswith("pass@") and report["totals"]["samples"]:
+        return f" (no task has {metric[5:]} samples)"
+    return " (no sample scored for it)"

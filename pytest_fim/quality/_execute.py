@@ -66,14 +66,21 @@ def assert_passes_tests(
         raise failure
 
 
+#: The last thing a joined program prints: exit status 0 without it means the
+#: program left early (sys.exit, os._exit in the fill) and its tests never ran.
+_TESTS_DONE = "pytest-fim: the tests ran to the end"
+
+
 def joined_program(
     prefix: str, middle: str, suffix: str, test_code: str, entry_point: str | None
 ) -> str:
-    """The program assert_passes_tests runs: the joined file, the tests, the HumanEval call."""
+    """The program assert_passes_tests runs: the joined file, the tests, the HumanEval call,
+    then a line saying the tests ran to the end (see :func:`tests_failure`)."""
     program = prefix + middle + suffix + "\n\n" + test_code + "\n"
     if entry_point:
         program += f"\ncheck({entry_point})\n"
-    return program
+    # Straight to the file descriptor: the program may have replaced sys.stdout or print.
+    return program + f"\nimport os as _fim_os\n_fim_os.write(1, b'\\n{_TESTS_DONE}\\n')\n"
 
 
 def run_program(program: str, timeout: float) -> tuple[int | None, list[str]]:
@@ -91,11 +98,23 @@ def run_program(program: str, timeout: float) -> tuple[int | None, list[str]]:
 def tests_failure(
     returncode: int | None, output: list[str], timeout: float
 ) -> FIMAssertionError | None:
-    """The failure assert_passes_tests raises for a run's result; None when it passed."""
+    """The failure assert_passes_tests raises for a run's result; None when it passed.
+
+    Passing is exit status 0 with the line :func:`joined_program` prints after
+    the tests: a program that exits 0 before reaching them fails.
+    """
     if returncode is None:
         return FIMAssertionError(
             f"the joined program did not finish within {timeout} s (an endless loop?)",
             [Problem("", shorten(line, 200).strip("'\"")) for line in output[-6:]],
+        )
+    done = _TESTS_DONE in output
+    output = [line for line in output if line != _TESTS_DONE]
+    if returncode == 0 and not done:
+        return FIMAssertionError(
+            "the joined program exited (status 0) before its tests ran to the end "
+            "(sys.exit or os._exit in it?)",
+            [Problem("", shorten(line, 200).strip("'\"")) for line in output[-12:]],
         )
     if returncode != 0:
         shown = [Problem("", shorten(line, 200).strip("'\"")) for line in output[-12:]]
@@ -134,6 +153,8 @@ def _run(script: Path, workdir: str, timeout: float) -> tuple[int | None, list[s
         except subprocess.TimeoutExpired:
             _kill(child)
             returncode = None
+        else:
+            _kill(child)  # what it started must not outlive it
     with log.open("rb") as source:
         source.seek(max(log.stat().st_size - OUTPUT_LIMIT, 0))
         tail = source.read().decode("utf-8", "replace")
