@@ -185,6 +185,15 @@ def test_the_baseline_table_marks_drops_and_gains_by_what_is_better() -> None:
     assert "previous.json" in page.by_id("baseline").text
 
 
+def test_a_baseline_metric_this_run_does_not_compute_says_so() -> None:
+    report = known_report()
+    report["baseline"]["metrics"]["pass@100"] = 0.9
+    report["baseline"]["not_compared"] = ["pass@100"]
+    page = Page(render_html(report, []))
+    rows = {row.attrs["data-metric"]: row for row in page.find("tr") if "data-metric" in row.attrs}
+    assert page.words(rows["pass@100"]) == "pass@100 0.900 – not in this run"
+
+
 def test_without_deltas_the_change_is_computed_from_the_two_sets_of_metrics() -> None:
     report = known_report()
     del report["baseline"]["deltas"]

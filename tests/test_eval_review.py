@@ -457,3 +457,15 @@ def test_a_report_path_ending_in_jsonl_is_a_usage_error(pytester: pytest.Pyteste
     result.stderr.fnmatch_lines(
         ["*--fim-eval-report: expected a .json path*the items are written beside it*"]
     )
+
+
+@pytest.mark.parametrize("html", ["out/scores.json", "out/scores.jsonl", "out/../out/scores.json"])
+def test_an_html_page_at_the_reports_path_is_a_usage_error(
+    pytester: pytest.Pytester, html: str
+) -> None:
+    pytester.makefile(".fim.jsonl", cases=jsonl(HOLE))
+    result = pytester.runpytest("--fim-eval-report=out/scores.json", f"--fim-eval-html={html}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [f"*--fim-eval-html={html} is the file --fim-eval-report=out/scores.json writes*"]
+    )

@@ -287,6 +287,7 @@ def _baseline(data: _Report) -> str:
         return ""
     before = _part(data.baseline, "metrics", dict, {}, "baseline.metrics")
     deltas = _part(data.baseline, "deltas", dict, {}, "baseline.deltas")
+    absent = set(_part(data.baseline, "not_compared", list, [], "baseline.not_compared"))
     rows = []
     for name in ordered({**before, **data.metrics}):
         delta = deltas.get(name)
@@ -300,7 +301,8 @@ def _baseline(data: _Report) -> str:
             f'<tr data-metric="{esc(name)}" data-change="{css}"><td class="mono">{esc(name)}</td>'
             f'<td class="num">{metric_text(name, before.get(name))}</td>'
             f'<td class="num">{metric_text(name, data.metrics.get(name))}</td>'
-            f'<td class="num {css}">{change_text(name, delta)}</td></tr>'
+            f'<td class="num {css}">'
+            f"{'not in this run' if name in absent else change_text(name, delta)}</td></tr>"
         )
     path = data.baseline.get("path")
     source = f" (<code>{esc(path)}</code>)" if path else ""

@@ -100,6 +100,9 @@ class EvalSession:
             ):
                 if config.getoption(name):
                     _check_output(Path(config.getoption(name)), flag)
+            _check_outputs_apart(
+                config.getoption("fim_eval_report"), config.getoption("fim_eval_html")
+            )
         except ValueError as exc:
             raise pytest.UsageError(str(exc)) from None
         samples_path = config.getoption("fim_samples")
@@ -192,6 +195,19 @@ def _check_output(path: Path, flag: str) -> None:
             if not parent.is_dir():
                 raise ValueError(f"{flag}: cannot write {path}: {parent} is not a directory")
             break
+
+
+def _check_outputs_apart(report: str | None, html: str | None) -> None:
+    """``ValueError`` when the HTML page would be written over the JSON report or its items."""
+    if not (report and html):
+        return
+    page = Path(html).resolve()
+    for written in (Path(report), Path(report).with_suffix(".jsonl")):
+        if written.resolve() == page:
+            raise ValueError(
+                f"--fim-eval-html={html} is the file --fim-eval-report={report} writes "
+                f"({written}); give the page a path of its own (e.g. report.html)"
+            )
 
 
 SESSION = pytest.StashKey[EvalSession]()
