@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from pytest_fim._clients import WireRequest, WireResponse, install, is_mistral_host
-from pytest_fim._clients._wire import strip_fragment
+from pytest_fim._clients._wire import VERTEX_FIM_PATH, strip_fragment
 from pytest_fim._schema import from_pydantic
 from pytest_fim.factory import estimate_tokens, make_fim_response
 from pytest_fim.inputs import to_data
@@ -49,10 +49,6 @@ __all__ = ["FIMMock", "RejectedRequest", "Reply"]
 #: The path the mock answers: exactly this on a Mistral host, under any base path elsewhere.
 FIM_PATH = "/v1/fim/completions"
 #: Mistral models on Google Cloud Vertex AI: the FIM body sent to the model's URL.
-_VERTEX_PATH = re.compile(
-    r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/mistralai/"
-    r"models/(?P<model>[^/:]+):(?P<method>rawPredict|streamRawPredict)"
-)
 #: The clients fim_mock answers, as a message names them.
 CLIENTS_ANSWERED = "httpx, httpx2, requests (urllib3), urllib.request and aiohttp"
 #: What a recorded ``Authorization`` header reads.
@@ -416,7 +412,7 @@ class FIMMock:
         __tracebackhide__ = True  # not the user's code; its locals hold headers
         url = _shown_url(request.url)
         parts = urlsplit(url)
-        vertex = _VERTEX_PATH.fullmatch(parts.path)
+        vertex = VERTEX_FIM_PATH.fullmatch(parts.path)
         # .hostname parses the netloc: only worth it where a Mistral host may be.
         host = parts.hostname if "mistral.ai" in parts.netloc.lower() else None
         if vertex is None and not self._is_fim_path(host, parts.path, url):

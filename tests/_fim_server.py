@@ -10,6 +10,10 @@ special answers:
 - ``INVALID``: a response without ``usage`` (not valid);
 - ``ECHO KEY``: the completion holds the request's ``Authorization`` value.
 
+It answers ``POST /v1/fim/completions`` and, as Vertex AI serves Codestral,
+``.../publishers/mistralai/models/MODEL:rawPredict`` (``:streamRawPredict``),
+taking the model from the path.
+
 ``drift`` changes every answer the way an API change would: ``"added"`` (a new
 top-level field), ``"removed"`` (no ``created``), ``"retyped"`` (``created``
 as a string).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -153,7 +158,12 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.fim.headers.append(headers)
-        if not self.path.split("?")[0].endswith("/v1/fim/completions"):
+        path = self.path.split("?")[0]
+        # Vertex AI serves Codestral at .../publishers/mistralai/models/MODEL:rawPredict.
+        vertex = re.search(
+            r"/publishers/mistralai/models/([^/:]+):(rawPredict|streamRawPredict)$", path
+        )
+        if not path.endswith("/v1/fim/completions") and vertex is None:
             self._json(404, {"detail": "Not Found"})
             return
         try:
@@ -161,6 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._json(422, {"object": "error", "message": "JSON decode error"})
             return
+        if vertex is not None:
+            body = {**body, "model": vertex.group(1)}
         self.fim.requests.append(body)
         status = _asked_status(str(body.get("prompt", "")))
         if status is not None:

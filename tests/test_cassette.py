@@ -177,6 +177,42 @@ def test_it():
     assert len(lengths) > 4 and set(lengths[:-1]) == {16}
 
 
+VERTEX = "/v1/projects/p1/locations/europe-west4/publishers/mistralai/models/codestral-2501"
+
+
+def test_codestral_on_vertex_ai_is_recorded_and_replayed(
+    pytester: pytest.Pytester, fim_server: Any
+) -> None:
+    body = f"""
+import httpx
+
+@pytest.mark.fim_cassette
+def test_it(request):
+    if request.config.getoption("--fim-record") == "none":  # a replay opens no socket
+        request.getfixturevalue("no_sockets")
+    hole = {{"prompt": "def add(a, b):\\n", "suffix": SUFFIX}}
+    with httpx.Client(headers={{"Authorization": "Bearer ya29.token-of-google"}}) as http:
+        one = http.post(URL + "{VERTEX}:rawPredict", json=hole).json()
+        streamed = http.post(URL + "{VERTEX}:streamRawPredict", json={{**hole, "stream": True}})
+    assert one["model"] == "codestral-2501"
+    assert "return a + b" in one["choices"][0]["message"]["content"]
+    assert streamed.text.endswith("data: [DONE]\\n\\n")
+"""
+    run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
+    assert len(fim_server.requests) == 2
+    text = cassette_text(pytester)
+    assert f"path: {VERTEX}:rawPredict" in text and f"path: {VERTEX}:streamRawPredict" in text
+    assert "ya29" not in text
+    run(pytester, fim_server.url, body).assert_outcomes(passed=1)
+    assert len(fim_server.requests) == 2
+    # Another prompt on the same model's path is a request the cassette does not have.
+    result = run(pytester, fim_server.url, body.replace("def add", "def sub"))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [f"*fim_cassette: no recorded interaction matches FIM request POST {VERTEX}:rawPredict*"]
+    )
+
+
 def test_aiohttp_reads_a_replayed_stream_in_its_pieces(
     pytester: pytest.Pytester, fim_server: Any
 ) -> None:

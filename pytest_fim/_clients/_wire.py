@@ -11,10 +11,25 @@ from __future__ import annotations
 
 import http.client
 import io
+import re
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["Handler", "WireRequest", "WireResponse", "http_client_response", "strip_fragment"]
+__all__ = [
+    "VERTEX_FIM_PATH",
+    "Handler",
+    "WireRequest",
+    "WireResponse",
+    "http_client_response",
+    "strip_fragment",
+]
+
+#: Codestral on Google Vertex AI: the model is in the path, and the same path
+#: also serves chat requests (a FIM request's body has a ``prompt``).
+VERTEX_FIM_PATH = re.compile(
+    r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/mistralai/"
+    r"models/(?P<model>[^/:]+):(?P<method>rawPredict|streamRawPredict)"
+)
 
 _REASONS = {
     200: "OK",

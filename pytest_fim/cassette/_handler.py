@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pytest_fim._clients import WireRequest, WireResponse
+from pytest_fim._clients._wire import VERTEX_FIM_PATH
 from pytest_fim.cassette._format import (
     DONE,
     Cassette,
@@ -103,10 +104,12 @@ class CassetteHandler:
         )
 
     def wants(self, method: str, url: str) -> bool:
-        """True for a ``POST`` to a path ending ``/fim/completions``."""
+        """True for a ``POST`` to a path ending ``/fim/completions``, or to Codestral's
+        model on Vertex AI (``...:rawPredict``, ``...:streamRawPredict``)."""
         if method != "POST":
             return False
-        return url.partition("?")[0].partition("#")[0].rstrip("/").endswith(FIM_SUFFIX)
+        path = url.partition("?")[0].partition("#")[0].rstrip("/")
+        return path.endswith((FIM_SUFFIX, ":rawPredict", ":streamRawPredict"))
 
     def respond(self, request: WireRequest) -> WireResponse | None:
         """The recorded, recorded-now or verified answer to ``request``.
@@ -115,9 +118,14 @@ class CassetteHandler:
         """
         __tracebackhide__ = True  # not the user's code; its locals hold headers
         body, text = parse_body(request.body)
+        path = urlsplit(request.url).path
+        if not path.rstrip("/").endswith(FIM_SUFFIX) and not (
+            VERTEX_FIM_PATH.fullmatch(path) and isinstance(body, dict) and "prompt" in body
+        ):
+            return None  # a chat request to the model's Vertex AI path, say: not ours
         stored = RecordedRequest(
             request.method,
-            urlsplit(request.url).path,
+            path,
             body,
             kept_headers(request.headers, KEPT_REQUEST_HEADERS),
             text,

@@ -186,6 +186,7 @@ def _blocked(host: str, port: int | None, library: str) -> BaseException:
     where = host if port is None else f"{host}:{port}"
     return FIMAssertionError(
         f"fim_cassette: stopped a connection to {where} by {library}\n"
-        f"a cassette answers or records POST .../v1/fim/completions sent with {_CLIENTS}; "
+        f"a cassette answers or records POST .../v1/fim/completions (and Codestral's "
+        f"Vertex AI :rawPredict) sent with {_CLIENTS}; "
         f"nothing else reaches a Mistral host"
     )
