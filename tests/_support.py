@@ -60,3 +60,8 @@ def sdk_models() -> ModuleType:
         if hasattr(module, "FIMCompletionResponse"):
             return module
     pytest.skip("the Mistral SDK (mistralai) is not installed")
+
+
+def jsonl(*rows: object) -> str:
+    """``rows`` as JSON Lines text: a cases or samples file's content."""
+    return "".join(json.dumps(row) + "\n" for row in rows)

@@ -80,6 +80,11 @@ def cassette_text(pytester: pytest.Pytester, name: str = "test_it") -> str:
     return (pytester.path / "cassettes" / "test_user" / f"{name}.fim.yaml").read_text()
 
 
+def with_key_in_prompt(body: str) -> str:
+    """``body``, whose test completes ``token = ''``, with the API key put in that prompt."""
+    return body.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+
+
 def no_key_anywhere(pytester: pytest.Pytester) -> None:
     for path in pytester.path.rglob("*.yaml"):
         assert KEY not in path.read_text(), path
@@ -970,7 +975,7 @@ def test_it():
     complete("token = ''\\n")
 """
     run(pytester, fim_server.url, first, "--fim-record=once").assert_outcomes(passed=1)
-    leaking = first.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+    leaking = with_key_in_prompt(first)
     for args in ((), ("--fim-record=verify",)):
         result = run(pytester, fim_server.url, leaking, *args)
         result.assert_outcomes(failed=1)
@@ -991,7 +996,7 @@ def test_it():
 """
     run(pytester, fim_server.url, body, "--fim-record=once").assert_outcomes(passed=1)
     old = cassette_text(pytester)
-    leaking = body.replace("token = ''", "token = '{KEY}'").replace('complete("', 'complete(f"')
+    leaking = with_key_in_prompt(body)
     refused = run(pytester, fim_server.url, leaking, "--fim-record=rewrite")
     refused.assert_outcomes(passed=1, errors=1)
     refused.stdout.fnmatch_lines(["*refused to write *test_it.fim.yaml: it would hold a secret"])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _support import jsonl
 
 from pytest_fim import assert_fills_hole
 from pytest_fim.eval import build_report, pass_at_k
@@ -30,10 +31,6 @@ MUL = {
     "test": "def check(f):\n    assert f(2, 3) == 6\n",
     "entry_point": "mul",
 }
-
-
-def jsonl(*rows: object) -> str:
-    return "".join(json.dumps(row) + "\n" for row in rows)
 
 
 def complete_with(pytester: pytest.Pytester, answers: dict[str, Any]) -> None:

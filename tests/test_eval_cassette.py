@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+from _support import jsonl
 
 pytest.importorskip("yaml")
 
@@ -69,9 +70,7 @@ def fim_complete(fim_cassette, client, request, monkeypatch):
 
 def _suite(pytester: pytest.Pytester, url: str) -> None:
     pytester.makeconftest(CONFTEST.format(url=url))
-    pytester.path.joinpath("cases.fim.jsonl").write_text(
-        "".join(json.dumps(case) + "\n" for case in CASES)
-    )
+    pytester.path.joinpath("cases.fim.jsonl").write_text(jsonl(*CASES))
 
 
 def test_cases_recorded_once_are_scored_from_the_cassette(
@@ -132,9 +131,7 @@ def test_module_scoped_fixtures_work_on_case_items(pytester: pytest.Pytester) ->
             return lambda case: model[case["task_id"]]
         """
     )
-    pytester.path.joinpath("cases.fim.jsonl").write_text(
-        "".join(json.dumps(case) + "\n" for case in CASES)
-    )
+    pytester.path.joinpath("cases.fim.jsonl").write_text(jsonl(*CASES))
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 
@@ -150,7 +147,5 @@ def test_case_items_run_beside_pytest_recording(pytester: pytest.Pytester) -> No
             return lambda case: case["canonical_solution"]
         """
     )
-    pytester.path.joinpath("cases.fim.jsonl").write_text(
-        "".join(json.dumps(case) + "\n" for case in CASES)
-    )
+    pytester.path.joinpath("cases.fim.jsonl").write_text(jsonl(*CASES))
     pytester.runpytest("-p", "no:cacheprovider", "-p", "recording").assert_outcomes(passed=2)

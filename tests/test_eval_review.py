@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from _support import jsonl
 
 HOLE = {
     "task_id": "one",
@@ -19,10 +20,6 @@ HOLE = {
     "test": "def check(f):\n    assert f() == 1\n",
     "entry_point": "one",
 }
-
-
-def jsonl(*rows: object) -> str:
-    return "".join(json.dumps(row) + "\n" for row in rows)
 
 
 def samples_file(pytester: pytest.Pytester, *rows: dict[str, Any]) -> str:
