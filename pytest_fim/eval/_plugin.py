@@ -179,13 +179,13 @@ def _gates(
     return gates, baseline, max_drop
 
 
+def items_path(report: str | Path) -> Path:
+    """Where the per-item JSONL goes: beside the JSON report, ``.jsonl`` for its suffix."""
+    return Path(report).with_suffix(".jsonl")
+
+
 def _check_output(path: Path, flag: str) -> None:
     """``ValueError`` before the run when ``path`` can never be written as a file."""
-    if flag == "--fim-eval-report" and path.suffix == ".jsonl":
-        raise ValueError(
-            f"{flag}: expected a .json path, got {str(path)!r}; the items are written "
-            f"beside it as {path.with_suffix('.jsonl').name}, which would be the same file"
-        )
     if path.is_dir():
         raise ValueError(
             f"{flag}: {str(path)!r} is a directory; expected a file path ({flag}=out/name)"
@@ -198,11 +198,19 @@ def _check_output(path: Path, flag: str) -> None:
 
 
 def _check_outputs_apart(report: str | None, html: str | None) -> None:
-    """``ValueError`` when the HTML page would be written over the JSON report or its items."""
-    if not (report and html):
+    """``ValueError`` when two of the files a run writes would be one: the JSON report
+    and its items, or the HTML page and either."""
+    if not report:
+        return
+    if Path(report).suffix == ".jsonl":
+        raise ValueError(
+            f"--fim-eval-report: expected a .json path, got {report!r}; the items are written "
+            f"beside it as {items_path(report).name}, which would be the same file"
+        )
+    if not html:
         return
     page = Path(html).resolve()
-    for written in (Path(report), Path(report).with_suffix(".jsonl")):
+    for written in (Path(report), items_path(report)):
         if written.resolve() == page:
             raise ValueError(
                 f"--fim-eval-html={html} is the file --fim-eval-report={report} writes "
@@ -604,7 +612,7 @@ def _build(eval_session: EvalSession) -> dict[str, Any]:
         gates=eval_session.gates,
         baseline=eval_session.baseline,
         max_drop=eval_session.max_drop,
-        items_name=Path(report_path).with_suffix(".jsonl").name if report_path else None,
+        items_name=items_path(report_path).name if report_path else None,
     )
     if (eval_session.gates or eval_session.max_drop is not None) and not records:
         report["gate"] = {
@@ -631,9 +639,9 @@ def _write_report(eval_session: EvalSession, report: dict[str, Any]) -> None:
     if report_path:
         path = Path(report_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        items_path = path.with_suffix(".jsonl")
+        items = items_path(path)
         # A lone surrogate (valid in JSON text, not in UTF-8) is written as its JSON escape.
-        with items_path.open("w", encoding="utf-8", errors="backslashreplace") as sink:
+        with items.open("w", encoding="utf-8", errors="backslashreplace") as sink:
             for record in eval_session.records:
                 sink.write(json.dumps(_public(record), ensure_ascii=False) + "\n")
         path.write_text(
@@ -641,7 +649,7 @@ def _write_report(eval_session: EvalSession, report: dict[str, Any]) -> None:
             encoding="utf-8",
             errors="backslashreplace",
         )
-        eval_session.written += [str(path), str(items_path)]
+        eval_session.written += [str(path), str(items)]
 
 
 def _write_html(eval_session: EvalSession, report: dict[str, Any]) -> None:
